@@ -1,0 +1,39 @@
+# Every target sets itself up: `make test` and `make demo` work on a fresh clone with only Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PORT ?= 5000
+# Exact versions of the whole dependency tree, build tools included (PIP_CONSTRAINT reaches the build env too).
+export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install test lint emulator demo bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (set PYTHON=...)")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -e '.[dev,emulator]'
+	touch $(STAMP)
+
+test: install
+	$(PY) -m pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy provider/fsx_backup_copy_provider sdk/pulumi_fsx_backup_copy emulator/fsx_emulator tests examples
+
+emulator: install
+	$(VENV)/bin/fsx-emulator --port $(PORT)
+
+demo: install
+	$(PY) -m tests.engine.demo
+
+bench: install
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info */*.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

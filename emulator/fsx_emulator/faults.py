@@ -1,0 +1,64 @@
+"""Fault injection: make the next N calls of an FSx operation fail in a chosen way.
+
+Kept apart from the domain rules in models.py: a fault replaces a call before it reaches them.
+"""
+
+import threading
+from dataclasses import dataclass
+
+from .exceptions import INJECTABLE_ERRORS, ServiceLimitExceeded
+
+# A pseudo error code: the connection is closed without an HTTP response.
+DROP_CONNECTION = "DropConnection"
+
+
+@dataclass
+class Fault:
+    operation: str  # wire name, e.g. "CopyBackup"; "*" matches every operation
+    error: str  # an INJECTABLE_ERRORS key or DROP_CONNECTION
+    remaining: int
+    message: str | None = None
+
+    def build(self) -> Exception:
+        if self.error == "ServiceLimitExceeded":
+            return ServiceLimitExceeded("TOTAL_IN_PROGRESS_COPY_BACKUPS", self.message or "Injected limit fault")
+        error_type = INJECTABLE_ERRORS[self.error]
+        return error_type(self.message) if self.message else error_type()
+
+
+class FaultPlan:
+    """The pending faults, consumed first-in first-out per operation; safe across server threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._faults: list[Fault] = []
+        self.injected: dict[str, int] = {}
+
+    def add(self, operation: str, error: str, count: int = 1, message: str | None = None) -> None:
+        if error != DROP_CONNECTION and error not in INJECTABLE_ERRORS:
+            raise ValueError(f"cannot inject {error!r}; choose one of {[*INJECTABLE_ERRORS, DROP_CONNECTION]}")
+        if count < 1:
+            raise ValueError("count must be at least 1")
+        with self._lock:
+            self._faults.append(Fault(operation, error, count, message))
+
+    def take(self, operation: str) -> Fault | None:
+        """The fault to apply to this call of ``operation``, if one is pending (and count it as used)."""
+        with self._lock:
+            for fault in self._faults:
+                if fault.operation in (operation, "*"):
+                    fault.remaining -= 1
+                    if fault.remaining == 0:
+                        self._faults.remove(fault)
+                    self.injected[operation] = self.injected.get(operation, 0) + 1
+                    return fault
+        return None
+
+    def pending(self) -> list[dict[str, object]]:
+        with self._lock:
+            return [vars(f).copy() for f in self._faults]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()
+            self.injected.clear()
