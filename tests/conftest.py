@@ -1,0 +1,41 @@
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from tests.support import FAKE_ENV, EmulatorProcess, FsxAccount, in_process_account, start_emulator
+
+# Before anything builds a boto3 session: dummy credentials, no metadata service, no user AWS config.
+os.environ.update(FAKE_ENV)
+for _name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_FSX"):
+    os.environ.pop(_name, None)
+
+
+@pytest.fixture(scope="session")
+def emulator_process() -> Iterator[EmulatorProcess]:
+    emulator = start_emulator()
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture
+def server_account(emulator_process: EmulatorProcess) -> Iterator[FsxAccount]:
+    from fsx_emulator.client import EmulatorClient
+
+    controls = EmulatorClient(emulator_process.endpoint)
+    controls.reset()
+    yield FsxAccount(controls=controls, endpoint_url=emulator_process.endpoint)
+    controls.reset()
+
+
+@pytest.fixture
+def inprocess_account() -> Iterator[FsxAccount]:
+    with in_process_account() as account:
+        yield account
+
+
+@pytest.fixture(params=["inprocess", "server"])
+def account(request: pytest.FixtureRequest) -> FsxAccount:
+    """The same scenario in-process (moto's mock_aws) and over HTTP against a separate fsx-emulator process."""
+    fixture: FsxAccount = request.getfixturevalue(f"{request.param}_account")
+    return fixture
