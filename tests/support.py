@@ -74,10 +74,7 @@ class FsxAccount:
         fs = fsx.create_file_system(
             FileSystemType=fs_type, StorageCapacity=1200, SubnetIds=["subnet-0123456789abcdef0"], **extra
         )["FileSystem"]
-        if tags:
-            extra = {"Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}
-        else:
-            extra = {}
+        extra = {"Tags": [{"Key": k, "Value": v} for k, v in tags.items()]} if tags else {}
         backup = fsx.create_backup(FileSystemId=fs["FileSystemId"], **extra)["Backup"]
         self.wait_available(region, backup["BackupId"])
         return str(backup["BackupId"])
@@ -116,14 +113,13 @@ class InProcessControls:
 
 @contextmanager
 def in_process_account() -> Iterator[FsxAccount]:
-    from moto import mock_aws
-
     import fsx_emulator
+    from moto import mock_aws
 
     fsx_emulator.install()
     with mock_aws():
         fsx_emulator.control.reset()
-        yield FsxAccount(controls=InProcessControls())  # type: ignore[arg-type]
+        yield FsxAccount(controls=InProcessControls())
         fsx_emulator.control.reset()
 
 

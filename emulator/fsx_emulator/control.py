@@ -6,11 +6,11 @@ under ``/moto-api/fsx-emulator/`` that ``fsx_emulator.client.EmulatorClient`` ca
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, urlparse
 
-from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.common_types import TYPE_RESPONSE
+from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.fsx.models import fsx_backends
 from moto.moto_api import state_manager
 
@@ -77,7 +77,7 @@ def reset() -> None:
 def _backends(account_id: str) -> list[EmulatedFSxBackend]:
     if account_id not in fsx_backends:
         return []
-    return list(fsx_backends[account_id].values())
+    return cast(list[EmulatedFSxBackend], list(fsx_backends[account_id].values()))
 
 
 def inspect(account_id: str = DEFAULT_ACCOUNT_ID) -> dict[str, Any]:
@@ -156,4 +156,4 @@ def register_endpoints() -> None:
     from moto.moto_api._internal import urls
 
     for name, handler in ENDPOINTS.items():
-        urls.url_paths["{0}" + CONTROL_PREFIX + name] = handler
+        cast(dict[str, Any], urls.url_paths)["{0}" + CONTROL_PREFIX + name] = handler

@@ -7,7 +7,7 @@ rules marked [INFER] are choices where the documentation is silent, switchable i
 import importlib
 import time
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 from uuid import uuid4
 
 from moto.fsx.models import Backup, FSxBackend, fsx_backends
@@ -79,12 +79,12 @@ class EmulatedBackup(Backup, ManagedState):
             f"arn:{backend.partition}:fsx:{backend.region_name}:{backend.account_id}:backup/{self.backup_id}"
         )
         self.file_system = file_system
-        self.file_system_id = file_system.get("FileSystemId")
+        self.file_system_id = str(file_system.get("FileSystemId", ""))
         self.file_system_type = file_system.get("FileSystemType")
         self.volume_id: str | None = None
         self.backup_type = "USER_INITIATED"
         self.kms_key_id = kms_key_id
-        self.client_request_token = client_request_token
+        self.client_request_token = client_request_token or ""
         self.source_backup_id = source_backup_id
         self.source_region = source_region
         self.failure_message = failure_message
@@ -110,6 +110,10 @@ class EmulatedBackup(Backup, ManagedState):
         if self._status == "AVAILABLE" and self.available_at is None:
             self.available_at = time.monotonic()
         return self._status
+
+    @status.setter
+    def status(self, value: str | None) -> None:
+        self._status = value
 
     @property
     def lifecycle(self) -> str:  # type: ignore[override]
@@ -200,7 +204,7 @@ class EmulatedFSxBackend(FSxBackend):
         self.peak_copies_in_progress = 0
 
     @property
-    def _url_module(self) -> ModuleType:  # type: ignore[override]
+    def _url_module(self) -> ModuleType:
         # Explicit: moto derives it with str.rstrip("models"), which strips characters, not a suffix.
         return importlib.import_module("fsx_emulator.urls")
 
@@ -217,7 +221,7 @@ class EmulatedFSxBackend(FSxBackend):
 
     def _region_backends(self) -> list["EmulatedFSxBackend"]:
         """This account's FSx backends in the Regions that have been used."""
-        return list(fsx_backends[self.account_id].values())
+        return cast(list["EmulatedFSxBackend"], list(fsx_backends[self.account_id].values()))
 
     def copies_in_progress(self) -> int:
         return sum(1 for b in self.backups.values() if b.is_copy and b.in_progress)
@@ -232,8 +236,11 @@ class EmulatedFSxBackend(FSxBackend):
         key_id = kms.get_key_id_from_alias(DEFAULT_FSX_KEY_ALIAS)
         if key_id is None:
             key = kms.create_key(
-                policy=None, key_usage="ENCRYPT_DECRYPT", key_spec="SYMMETRIC_DEFAULT",
-                description="Default key that protects my FSx resources when no other key is defined", tags=None,
+                policy=None,
+                key_usage="ENCRYPT_DECRYPT",
+                key_spec="SYMMETRIC_DEFAULT",
+                description="Default key that protects my FSx resources when no other key is defined",
+                tags=None,
             )
             key.manager = "AWS"
             kms.create_alias(key.id, DEFAULT_FSX_KEY_ALIAS)
@@ -259,7 +266,7 @@ class EmulatedFSxBackend(FSxBackend):
         return key
 
     # ---------------------------------------------------------------- CreateBackup
-    def create_backup(  # type: ignore[override]
+    def create_backup(
         self,
         file_system_id: str,
         client_request_token: str | None,
@@ -279,7 +286,9 @@ class EmulatedFSxBackend(FSxBackend):
             _check_tag_keys(tags)
             fs_description = {k: v for k, v in file_system.to_dict().items() if k != "Tags"}
             fs_description.setdefault("Lifecycle", "AVAILABLE")
-            kms_key = self._resolve_kms_key(file_system.kms_key_id, self.region_name) if file_system.kms_key_id else None
+            kms_key = (
+                self._resolve_kms_key(file_system.kms_key_id, self.region_name) if file_system.kms_key_id else None
+            )
             backup = EmulatedBackup(
                 backend=self,
                 model_name=BACKUP_MODEL,
@@ -326,7 +335,8 @@ class EmulatedFSxBackend(FSxBackend):
                     return existing
             origin_region = source_region or self.region_name
             self._check_regions(origin_region)
-            source = fsx_backends[self.account_id][origin_region].get_backup(source_backup_id)
+            source_backend = cast("EmulatedFSxBackend", fsx_backends[self.account_id][origin_region])
+            source = source_backend.get_backup(source_backup_id)
             self._check_source(source, origin_region)
             destination_key = self._destination_key(kms_key_id)
             merged_tags = self._copy_tags(source, copy_tags, tags or [])
@@ -377,8 +387,10 @@ class EmulatedFSxBackend(FSxBackend):
             # Documented that ONTAP backups cannot be copied with CopyBackup; [INFER] the error code.
             raise UnsupportedOperation("Copying backups of Amazon FSx for NetApp ONTAP is not supported.")
         deployment = (source.file_system.get("WindowsConfiguration") or {}).get("DeploymentType")
-        if fs_type == "WINDOWS" and deployment == "MULTI_AZ_1" and (
-            self.region_name in STATE.settings.regions_without_multi_az_windows
+        if (
+            fs_type == "WINDOWS"
+            and deployment == "MULTI_AZ_1"
+            and (self.region_name in STATE.settings.regions_without_multi_az_windows)
         ):
             raise IncompatibleRegionForMultiAZ(
                 f"Amazon FSx doesn't support Multi-AZ Windows File Server copy backup in {self.region_name}."
@@ -397,9 +409,7 @@ class EmulatedFSxBackend(FSxBackend):
             )
         return str(key.arn)
 
-    def _copy_tags(
-        self, source: EmulatedBackup, copy_tags: bool, tags: list[dict[str, str]]
-    ) -> list[dict[str, str]]:
+    def _copy_tags(self, source: EmulatedBackup, copy_tags: bool, tags: list[dict[str, str]]) -> list[dict[str, str]]:
         """Documented: CopyTags merges the source's tags; explicit Tags win on conflict; the sum is at most 50."""
         _check_tag_keys(tags)
         inherited = (
@@ -439,9 +449,10 @@ class EmulatedFSxBackend(FSxBackend):
             backups, token = FSxBackend.describe_backups(
                 self, backup_ids=backup_ids, filters=filters, max_results=max_results, next_token=next_token
             )
-            for backup in backups:
+            emulated = cast(list[EmulatedBackup], backups)
+            for backup in emulated:
                 backup.advance()  # moto's convention: every describe moves a managed state on one tick
-            return backups, token
+            return emulated, token
 
     def delete_backup(self, backup_id: str, client_request_token: str | None) -> dict[str, Any]:
         with LOCK:

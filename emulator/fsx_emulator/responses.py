@@ -71,7 +71,7 @@ class EmulatedFSxResponse(FSxResponse):
     def create_backup(self) -> str:
         params = self._params()
         backup = self.fsx_backend.create_backup(
-            file_system_id=params.get("FileSystemId"),
+            file_system_id=params.get("FileSystemId", ""),
             client_request_token=params.get("ClientRequestToken"),
             volume_id=params.get("VolumeId"),
             tags=params.get("Tags"),

@@ -11,9 +11,22 @@ from typing import Any
 # Regions" is documented; which error FSx returns for it is not ([INFER]: InvalidRegion).
 DEFAULT_OPT_IN_REGIONS = frozenset(
     {
-        "af-south-1", "ap-east-1", "ap-east-2", "ap-south-2", "ap-southeast-3", "ap-southeast-4",
-        "ap-southeast-5", "ap-southeast-7", "ca-west-1", "eu-central-2", "eu-south-1", "eu-south-2",
-        "il-central-1", "me-central-1", "me-south-1", "mx-central-1",
+        "af-south-1",
+        "ap-east-1",
+        "ap-east-2",
+        "ap-south-2",
+        "ap-southeast-3",
+        "ap-southeast-4",
+        "ap-southeast-5",
+        "ap-southeast-7",
+        "ca-west-1",
+        "eu-central-2",
+        "eu-south-1",
+        "eu-south-2",
+        "il-central-1",
+        "me-central-1",
+        "me-south-1",
+        "mx-central-1",
     }
 )
 
@@ -49,6 +62,4 @@ class EmulatorSettings:
             setattr(self, name, frozenset(value) if isinstance(current, frozenset) else value)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            f.name: sorted(v) if isinstance(v := getattr(self, f.name), frozenset) else v for f in fields(self)
-        }
+        return {f.name: sorted(v) if isinstance(v := getattr(self, f.name), frozenset) else v for f in fields(self)}

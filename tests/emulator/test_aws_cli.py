@@ -16,7 +16,11 @@ def aws(account: FsxAccount, *args: str) -> subprocess.CompletedProcess[str]:
     assert account.endpoint_url
     return subprocess.run(
         [str(VENV_BIN / "aws"), "--endpoint-url", account.endpoint_url, "--output", "json", *args],
-        capture_output=True, text=True, timeout=60, env={**os.environ, **FAKE_ENV}, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **FAKE_ENV},
+        check=False,
     )
 
 
@@ -27,13 +31,25 @@ def ok(result: subprocess.CompletedProcess[str]) -> Any:
 
 def test_copy_describe_delete_with_the_aws_cli(server_account: FsxAccount) -> None:
     source = server_account.source_backup("us-east-2")
-    copy = ok(aws(server_account, "fsx", "copy-backup", "--region", "us-west-2",
-                  "--source-backup-id", source, "--source-region", "us-east-2"))["Backup"]
+    copy = ok(
+        aws(
+            server_account,
+            "fsx",
+            "copy-backup",
+            "--region",
+            "us-west-2",
+            "--source-backup-id",
+            source,
+            "--source-region",
+            "us-east-2",
+        )
+    )["Backup"]
     assert copy["Lifecycle"] == "COPYING" and copy["SourceBackupRegion"] == "us-east-2"
 
     lifecycles = [
-        ok(aws(server_account, "fsx", "describe-backups", "--region", "us-west-2",
-               "--backup-ids", copy["BackupId"]))["Backups"][0]["Lifecycle"]
+        ok(aws(server_account, "fsx", "describe-backups", "--region", "us-west-2", "--backup-ids", copy["BackupId"]))[
+            "Backups"
+        ][0]["Lifecycle"]
         for _ in range(2)
     ]
     assert lifecycles == ["COPYING", "AVAILABLE"]
@@ -43,6 +59,7 @@ def test_copy_describe_delete_with_the_aws_cli(server_account: FsxAccount) -> No
 
     missing = aws(server_account, "fsx", "describe-backups", "--region", "us-west-2", "--backup-ids", copy["BackupId"])
     assert missing.returncode != 0
-    assert f"(BackupNotFound) when calling the DescribeBackups operation: Backup '{copy['BackupId']}' does not exist." in (
-        missing.stderr
+    assert (
+        f"(BackupNotFound) when calling the DescribeBackups operation: Backup '{copy['BackupId']}' does not exist."
+        in (missing.stderr)
     )

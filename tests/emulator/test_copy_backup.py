@@ -185,7 +185,9 @@ def test_same_token_from_many_threads_makes_one_copy(account: FsxAccount) -> Non
     def copy() -> None:
         # One client per thread: boto3 clients are thread-safe, but this also exercises the server's threads.
         fsx = FsxAccount(account.controls, account.endpoint_url).client(DST)
-        ids.append(fsx.copy_backup(SourceBackupId=source, SourceRegion=SRC, ClientRequestToken="same")["Backup"]["BackupId"])
+        ids.append(
+            fsx.copy_backup(SourceBackupId=source, SourceRegion=SRC, ClientRequestToken="same")["Backup"]["BackupId"]
+        )
 
     threads = [threading.Thread(target=copy) for _ in range(8)]
     for t in threads:

@@ -19,9 +19,10 @@ def fsx(inprocess_account: FsxAccount) -> object:
 
 def _file_system(fsx: object, tags: list[dict[str, str]] | None = None) -> str:
     fs = fsx.create_file_system(  # type: ignore[attr-defined]
-        FileSystemType="LUSTRE", StorageCapacity=1200, SubnetIds=["subnet-0123456789abcdef0"], Tags=tags or [
-            {"Key": "Name", "Value": "fs"}
-        ]
+        FileSystemType="LUSTRE",
+        StorageCapacity=1200,
+        SubnetIds=["subnet-0123456789abcdef0"],
+        Tags=tags or [{"Key": "Name", "Value": "fs"}],
     )
     return str(fs["FileSystem"]["FileSystemId"])
 

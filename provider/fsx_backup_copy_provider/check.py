@@ -1,0 +1,60 @@
+"""check: validate and default the inputs without any AWS call. Unknown values (preview) are not failures."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from .schema import INPUTS, INPUTS_BY_WIRE, CheckContext
+from .unknowns import is_unknown
+from .validation import partition_of
+
+PROVIDER_KEY = "__provider"
+
+
+def check_inputs(news: Mapping[str, Any], default_region: str | None) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """(checked inputs, [(property, reason)]). Every reason starts with the property's name."""
+    inputs = {k: v for k, v in news.items() if v is not None}
+    failures: list[tuple[str, str]] = []
+    for key in inputs:
+        if key != PROVIDER_KEY and key not in INPUTS_BY_WIRE:
+            known = ", ".join(p.wire_name for p in INPUTS if not p.internal)
+            failures.append((key, f"{key} is not a BackupCopy property; the properties are {known}"))
+
+    for prop in INPUTS:
+        if prop.wire_name in inputs:
+            continue
+        if prop.required:
+            failures.append((prop.wire_name, f"{prop.wire_name} is required: {prop.doc}"))
+        elif prop.default is not None:
+            inputs[prop.wire_name] = prop.default
+    if "region" not in inputs:
+        if default_region:
+            inputs["region"] = default_region
+        else:
+            failures.append(
+                (
+                    "region",
+                    "region is not set and there is no default: set the region argument, "
+                    "`pulumi config set aws:region REGION`, or AWS_REGION",
+                )
+            )
+
+    region = inputs.get("region")
+    context = CheckContext(region if isinstance(region, str) and not is_unknown(region) else None)
+    for prop in INPUTS:
+        value = inputs.get(prop.wire_name)
+        if value is None or is_unknown(value):
+            continue
+        failures.extend((prop.wire_name, f"{prop.wire_name} {problem}") for problem in prop.validate(value, context))
+
+    source_region = inputs.get("sourceRegion")
+    if context.region and isinstance(source_region, str) and not is_unknown(source_region):
+        source_partition, partition = partition_of(source_region), partition_of(context.region)
+        if source_partition and partition and source_partition != partition:
+            failures.append(
+                (
+                    "sourceRegion",
+                    f"sourceRegion {source_region} is in partition {source_partition} but "
+                    f"region {context.region} is in {partition}: FSx copies only within one partition",
+                )
+            )
+    return inputs, failures

@@ -1,0 +1,51 @@
+"""Process-wide knobs of the provider: the clock and poll schedule (swappable in tests and benchmarks).
+
+``FSX_BACKUP_COPY_TIME_SCALE`` (default 1) multiplies every wait, so tests and the demo can drive the real host
+against an emulator whose copies take seconds. It never changes what is waited for, only how long a sleep is.
+"""
+
+import os
+import random as random_module
+import threading
+from dataclasses import dataclass, field
+
+from .waiter import Clock, PollSchedule, SystemClock
+
+
+def _time_scale() -> float:
+    try:
+        return max(1e-4, float(os.environ.get("FSX_BACKUP_COPY_TIME_SCALE", "1")))
+    except ValueError:
+        return 1.0
+
+
+class ScaledClock:
+    def __init__(self, inner: Clock, scale: float) -> None:
+        self.inner = inner
+        self.scale = scale
+
+    def now(self) -> float:
+        return self.inner.now() / self.scale
+
+    def sleep(self, seconds: float) -> None:
+        self.inner.sleep(seconds * self.scale)
+
+
+@dataclass
+class Runtime:
+    clock: Clock = field(default_factory=lambda: ScaledClock(SystemClock(), _time_scale()))
+    schedule: PollSchedule = field(default_factory=PollSchedule)
+    # Progress lines at most this often per copy (seconds of the clock above).
+    progress_log_interval: float = 30.0
+    random: random_module.Random = field(default_factory=random_module.Random)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+RUNTIME = Runtime()
+
+
+def backoff_delay(attempt: int, base: float = 5.0, cap: float = 300.0) -> float:
+    """Capped exponential backoff with equal jitter: concurrent waiters spread out instead of retrying together."""
+    delay = min(cap, base * 2**attempt)
+    with RUNTIME.lock:
+        return float(delay / 2 + RUNTIME.random.uniform(0, delay / 2))

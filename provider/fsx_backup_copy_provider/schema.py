@@ -1,0 +1,159 @@
+"""The one table of BackupCopy's properties. check, diff, the outputs and the SDK's arguments derive from it.
+
+Like terraform-provider-aws's schema: each field once, with its wire name, how it is validated, and whether a
+change replaces the copy (``ForceNew``) or updates it in place.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from .timeouts import check_timeouts
+from .validation import check_backup_id, check_bool, check_kms_key, check_region, check_tags
+
+
+class OnChange(Enum):
+    REPLACE = "replace"  # FSx has no UpdateBackup: a different copy is needed
+    UPDATE = "update"  # changed in place (TagResource/UntagResource)
+    IGNORE = "ignore"  # provider bookkeeping; never a change
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What validators may need besides the value: the destination Region after defaulting."""
+
+    region: str | None
+
+
+Validator = Callable[[Any, CheckContext], list[str]]
+
+
+def _one(check: Callable[[Any], str | None]) -> Validator:
+    return lambda value, context: [problem] if (problem := check(value)) else []
+
+
+@dataclass(frozen=True)
+class InputProperty:
+    python_name: str
+    wire_name: str
+    python_type: str  # as the SDK declares it (checked by tests/test_sdk_matches_schema.py)
+    on_change: OnChange
+    validate: Validator
+    doc: str
+    required: bool = False
+    internal: bool = False  # filled by the SDK, not a user argument
+    default: Any = None
+
+
+@dataclass(frozen=True)
+class OutputProperty:
+    python_name: str
+    wire_name: str
+    python_type: str
+    doc: str
+
+
+INPUTS: tuple[InputProperty, ...] = (
+    InputProperty(
+        "source_backup_id",
+        "sourceBackupId",
+        "str",
+        OnChange.REPLACE,
+        _one(check_backup_id),
+        "The backup to copy (backup-...).",
+        required=True,
+    ),
+    InputProperty(
+        "source_region",
+        "sourceRegion",
+        "str",
+        OnChange.REPLACE,
+        _one(check_region),
+        "Region of the source backup; omitted means an in-Region copy.",
+    ),
+    InputProperty(
+        "region",
+        "region",
+        "str",
+        OnChange.REPLACE,
+        _one(check_region),
+        "Destination Region; defaults to stack config aws:region, then AWS_REGION/AWS_DEFAULT_REGION.",
+    ),
+    InputProperty(
+        "kms_key_id",
+        "kmsKeyId",
+        "str",
+        OnChange.REPLACE,
+        lambda value, context: [p] if (p := check_kms_key(value, context.region)) else [],
+        "KMS key for the copy in the destination Region (key id, key ARN, alias name or alias ARN); "
+        "omitted means the Region's FSx-managed key.",
+    ),
+    InputProperty(
+        "copy_tags",
+        "copyTags",
+        "bool",
+        OnChange.UPDATE,
+        _one(check_bool),
+        "Copy the source backup's tags to the copy (tags given here win).",
+        default=False,
+    ),
+    InputProperty(
+        "tags",
+        "tags",
+        "Mapping[str, str]",
+        OnChange.UPDATE,
+        lambda value, context: check_tags(value),
+        "Tags for the copy.",
+    ),
+    InputProperty(
+        "custom_timeouts",
+        "customTimeouts",
+        "Mapping[str, str]",
+        OnChange.IGNORE,
+        lambda value, context: check_timeouts(value),
+        "opts.custom_timeouts, carried as an input because the dynamic host drops the engine's.",
+        internal=True,
+    ),
+    InputProperty(
+        "resource_identity",
+        "resourceIdentity",
+        "str",
+        OnChange.IGNORE,
+        lambda value, context: [] if isinstance(value, str) else ["must be a string"],
+        "project/stack/name of the resource, so creates of distinct resources never share a copy.",
+        internal=True,
+    ),
+)
+
+OUTPUTS: tuple[OutputProperty, ...] = (
+    OutputProperty("backup_id", "backupId", "str", "The copy's backup id (also the resource id)."),
+    OutputProperty("arn", "arn", "str", "The copy's ARN."),
+    OutputProperty("lifecycle", "lifecycle", "str", "AVAILABLE once created."),
+    OutputProperty("progress_percent", "progressPercent", "int", "Copy progress as FSx reports it."),
+    OutputProperty("kms_key_id", "kmsKeyId", "str", "ARN of the key that encrypts the copy."),
+    OutputProperty("tags", "tags", "Mapping[str, str]", "The tags the copy actually has."),
+    OutputProperty("file_system_id", "fileSystemId", "str", "The source file system's id."),
+    OutputProperty("file_system_type", "fileSystemType", "str", "LUSTRE, WINDOWS or OPENZFS."),
+    OutputProperty("volume_id", "volumeId", "str", "The source volume's id, for volume backups."),
+    OutputProperty("resource_type", "resourceType", "str", "FILE_SYSTEM or VOLUME."),
+    OutputProperty("owner_id", "ownerId", "str", "The AWS account that owns the copy."),
+    OutputProperty("creation_time", "creationTime", "str", "When the copy was created (ISO 8601)."),
+    OutputProperty("backup_type", "backupType", "str", "USER_INITIATED for copies."),
+    OutputProperty("source_backup_id", "sourceBackupId", "str", "The backup this is a copy of."),
+    OutputProperty("source_region", "sourceRegion", "str", "The Region of the source backup."),
+    OutputProperty("region", "region", "str", "The Region of the copy."),
+    OutputProperty("copy_tags", "copyTags", "bool", "Whether the source's tags are kept on the copy."),
+)
+
+# Outputs that are bookkeeping for diff, not for users: the inputs as last applied (minus tag values, which may
+# be secret) and the source's tags at copy time (what copyTags brings in).
+APPLIED_INPUTS = "appliedInputs"
+SOURCE_TAGS = "sourceTags"
+
+INPUTS_BY_WIRE = {p.wire_name: p for p in INPUTS}
+WIRE_TO_PYTHON: dict[str, str] = {p.wire_name: p.python_name for p in INPUTS} | {
+    p.wire_name: p.python_name for p in OUTPUTS
+}
+PYTHON_TO_WIRE: dict[str, str] = {python: wire for wire, python in WIRE_TO_PYTHON.items()}
+REPLACING = tuple(p.wire_name for p in INPUTS if p.on_change is OnChange.REPLACE)

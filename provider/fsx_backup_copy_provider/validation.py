@@ -1,0 +1,126 @@
+"""Pure input validators: each returns None when the value is fine, else a sentence saying what to do.
+
+No AWS calls: Region and partition facts come from botocore's bundled endpoint data.
+"""
+
+import functools
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+import botocore.loaders
+
+from .unknowns import is_unknown
+
+BACKUP_ID = re.compile(r"backup-[0-9a-f]{8,}")
+REGION_NAME = re.compile(r"[a-z0-9-]{1,20}")
+KEY_ID = re.compile(r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})")
+ALIAS_NAME = re.compile(r"alias/[a-zA-Z0-9/_-]{1,250}")
+KMS_ARN = re.compile(
+    r"arn:(?P<partition>[a-z-]+):kms:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):(?P<kind>key|alias)/(?P<rest>.+)"
+)
+TAG_KEY_MAX, TAG_VALUE_MAX, MAX_TAGS = 128, 256, 50
+TAG_EXTRA_CHARACTERS = set("_.:/=+-@")
+# Tags with this prefix are the provider's own bookkeeping (see claims.py); users may not set them.
+RESERVED_TAG_PREFIX = "pulumi-fsx-backup-copy:"
+
+
+@functools.cache
+def _partitions() -> list[dict[str, Any]]:
+    partitions: list[dict[str, Any]] = botocore.loaders.create_loader().load_data("endpoints")["partitions"]
+    return partitions
+
+
+def partition_of(region: str) -> str | None:
+    """The AWS partition a Region name belongs to (aws, aws-cn, aws-us-gov, ...), or None if it is no Region."""
+    for partition in _partitions():
+        if region in partition.get("regions", {}):
+            return str(partition["partition"])
+    for partition in _partitions():
+        if re.fullmatch(partition["regionRegex"], region):
+            return str(partition["partition"])
+    return None
+
+
+def type_name(value: Any) -> str:
+    return {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "a list", dict: "a map"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def check_backup_id(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return f"must be a backup id string such as backup-0a3364eded1014b28, not {type_name(value)}"
+    if not BACKUP_ID.fullmatch(value) or not 12 <= len(value) <= 128:
+        return f"'{value}' is not an FSx backup id: expected 'backup-' followed by at least 8 lowercase hex digits"
+    return None
+
+
+def check_region(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return f"must be an AWS Region name such as us-west-2, not {type_name(value)}"
+    if not REGION_NAME.fullmatch(value) or partition_of(value) is None:
+        return f"'{value}' is not an AWS Region name (for example us-east-1, eu-west-1, cn-north-1)"
+    return None
+
+
+def check_kms_key(value: Any, destination_region: str | None) -> str | None:
+    if not isinstance(value, str):
+        return f"must be a KMS key id, key ARN, alias name or alias ARN string, not {type_name(value)}"
+    if KEY_ID.fullmatch(value) or ALIAS_NAME.fullmatch(value):
+        return None
+    arn = KMS_ARN.fullmatch(value)
+    if arn is None:
+        return (
+            f"'{value}' is not a KMS key reference: use a key id (1234abcd-12ab-34cd-56ef-1234567890ab), a key ARN, "
+            "an alias name (alias/my-key) or an alias ARN"
+        )
+    if arn["kind"] == "key" and not KEY_ID.fullmatch(arn["rest"]):
+        return f"'{value}' is a KMS ARN whose key id '{arn['rest']}' is malformed"
+    if arn["kind"] == "alias" and not ALIAS_NAME.fullmatch("alias/" + arn["rest"]):
+        return f"'{value}' is a KMS alias ARN whose alias name is malformed"
+    if destination_region and arn["region"] != destination_region:
+        return (
+            f"the key is in {arn['region']}, but KMS keys are regional and the copy is made in "
+            f"{destination_region}: use a key in {destination_region}"
+        )
+    if destination_region and arn["partition"] != partition_of(destination_region):
+        return f"the key's partition '{arn['partition']}' is not the destination Region's"
+    return None
+
+
+def _tag_text_ok(text: str) -> bool:
+    # The model's pattern ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$; Python's re has no \p classes.
+    return all(unicodedata.category(c)[0] in "LZN" or c in TAG_EXTRA_CHARACTERS for c in text)
+
+
+def check_tags(value: Any) -> list[str]:
+    """Problems with a tag map; tag values are never quoted (they may be secrets)."""
+    if not isinstance(value, Mapping):
+        return [f"must be a map of tag keys to string values, not {type_name(value)}"]
+    problems = []
+    if len(value) > MAX_TAGS:
+        problems.append(f"has {len(value)} tags; an FSx backup can have at most {MAX_TAGS}")
+    for key, tag_value in value.items():
+        if not isinstance(key, str) or not 1 <= len(key) <= TAG_KEY_MAX:
+            problems.append(f"tag key '{key}' must be 1 to {TAG_KEY_MAX} characters")
+        elif key.lower().startswith("aws:"):
+            problems.append(f"tag key '{key}' uses the prefix 'aws:', which AWS reserves for its own tags")
+        elif key.startswith(RESERVED_TAG_PREFIX):
+            problems.append(f"tag key '{key}' uses the prefix '{RESERVED_TAG_PREFIX}', which this provider reserves")
+        elif not _tag_text_ok(key):
+            problems.append(f"tag key '{key}' may contain only letters, digits, spaces and _ . : / = + - @")
+        if tag_value is None or is_unknown(tag_value):
+            continue
+        if not isinstance(tag_value, str):
+            problems.append(f"the value of tag '{key}' must be a string, not {type_name(tag_value)}")
+        elif len(tag_value) > TAG_VALUE_MAX:
+            problems.append(f"the value of tag '{key}' is longer than {TAG_VALUE_MAX} characters")
+        elif not _tag_text_ok(tag_value):
+            problems.append(f"the value of tag '{key}' may contain only letters, digits, spaces and _ . : / = + - @")
+    return problems
+
+
+def check_bool(value: Any) -> str | None:
+    return None if isinstance(value, bool) else f"must be true or false, not {type_name(value)}"

@@ -1,0 +1,133 @@
+"""BackupCopy: an Amazon FSx backup copy (CopyBackup, in-Region or cross-Region) as a Pulumi resource.
+
+Shaped like pulumi-aws's generated SDKs: a typed ``BackupCopyArgs``, keyword arguments of the same names,
+snake_case in Python and camelCase on the wire (both from the provider's property table), ``pulumi.Output``
+attributes, and a static ``get``.
+"""
+
+from collections.abc import Mapping
+from typing import Any, overload
+
+import pulumi
+import pulumi.dynamic
+from fsx_backup_copy_provider import BackupCopyProvider
+from fsx_backup_copy_provider.schema import INPUTS, OUTPUTS, PYTHON_TO_WIRE, WIRE_TO_PYTHON
+
+
+class BackupCopyArgs:
+    """The arguments of a BackupCopy; see README.md for each one's meaning and when a change replaces the copy."""
+
+    def __init__(
+        self,
+        *,
+        source_backup_id: pulumi.Input[str],
+        source_region: pulumi.Input[str] | None = None,
+        region: pulumi.Input[str] | None = None,
+        kms_key_id: pulumi.Input[str] | None = None,
+        copy_tags: pulumi.Input[bool] | None = None,
+        tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+    ) -> None:
+        self.source_backup_id = source_backup_id
+        self.source_region = source_region
+        self.region = region
+        self.kms_key_id = kms_key_id
+        self.copy_tags = copy_tags
+        self.tags = tags
+
+
+def _timeouts(opts: pulumi.ResourceOptions | None) -> dict[str, str] | None:
+    """opts.custom_timeouts as an input: the dynamic host drops the engine's own copy of them."""
+    timeouts = opts.custom_timeouts if opts is not None else None
+    if timeouts is None:
+        return None
+    given = {"create": timeouts.create, "update": timeouts.update, "delete": timeouts.delete}
+    return {name: value for name, value in given.items() if value} or None
+
+
+class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
+    """A copy of an FSx backup, made with CopyBackup and kept AVAILABLE; type pulumi-python:dynamic/fsx:BackupCopy."""
+
+    backup_id: pulumi.Output[str]
+    arn: pulumi.Output[str]
+    lifecycle: pulumi.Output[str]
+    progress_percent: pulumi.Output[int]
+    kms_key_id: pulumi.Output[str]
+    tags: pulumi.Output[Mapping[str, str]]
+    file_system_id: pulumi.Output[str]
+    file_system_type: pulumi.Output[str]
+    volume_id: pulumi.Output[str | None]
+    resource_type: pulumi.Output[str]
+    owner_id: pulumi.Output[str]
+    creation_time: pulumi.Output[str]
+    backup_type: pulumi.Output[str]
+    source_backup_id: pulumi.Output[str]
+    source_region: pulumi.Output[str]
+    region: pulumi.Output[str]
+    copy_tags: pulumi.Output[bool]
+
+    @overload
+    def __init__(
+        self, resource_name: str, args: BackupCopyArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        source_backup_id: pulumi.Input[str],
+        source_region: pulumi.Input[str] | None = None,
+        region: pulumi.Input[str] | None = None,
+        kms_key_id: pulumi.Input[str] | None = None,
+        copy_tags: pulumi.Input[bool] | None = None,
+        tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+    ) -> None: ...
+
+    def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
+        args_given = args[0] if args and isinstance(args[0], BackupCopyArgs) else kwargs.pop("args", None)
+        if isinstance(args_given, BackupCopyArgs):
+            opts = kwargs.pop("opts", None) or (args[1] if len(args) > 1 else None)
+            if kwargs:
+                raise TypeError(
+                    f"BackupCopy: pass either args=BackupCopyArgs(...) or keywords, not both: {sorted(kwargs)}"
+                )
+            resource_args = args_given
+        else:
+            opts = kwargs.pop("opts", None) or (args[0] if args else None)
+            resource_args = BackupCopyArgs(**kwargs)
+        if opts is not None and not isinstance(opts, pulumi.ResourceOptions):
+            raise TypeError("BackupCopy: opts must be a pulumi.ResourceOptions")
+
+        props: dict[str, Any] = {p.python_name: getattr(resource_args, p.python_name) for p in INPUTS if not p.internal}
+        props["custom_timeouts"] = _timeouts(opts)
+        props["resource_identity"] = f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
+        for output in OUTPUTS:
+            props.setdefault(output.python_name, None)
+        super().__init__(BackupCopyProvider(), resource_name, props, opts)
+
+    @staticmethod
+    def get(
+        resource_name: str,
+        id: pulumi.Input[str],
+        region: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> "BackupCopy":
+        """Read an existing copy by backup id (and Region, else the stack's aws:region) without managing it."""
+        props: dict[str, Any] = {output.python_name: None for output in OUTPUTS}
+        props["region"] = region
+        resource = BackupCopy.__new__(BackupCopy)
+        pulumi.dynamic.Resource.__init__(
+            resource,
+            BackupCopyProvider(),
+            resource_name,
+            props,
+            pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)),
+        )
+        return resource
+
+    def translate_output_property(self, prop: str) -> str:
+        return WIRE_TO_PYTHON.get(prop, prop)
+
+    def translate_input_property(self, prop: str) -> str:
+        return PYTHON_TO_WIRE.get(prop, prop)
