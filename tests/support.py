@@ -113,8 +113,9 @@ class InProcessControls:
 
 @contextmanager
 def in_process_account() -> Iterator[FsxAccount]:
-    import fsx_emulator
     from moto import mock_aws
+
+    import fsx_emulator
 
     fsx_emulator.install()
     with mock_aws():

@@ -59,6 +59,11 @@ def set_pace(seconds: float | None = None, ticks: int | None = None, model: str 
     state_manager.set_transition(model, transition)
 
 
+def use_clock(clock: Callable[[], float]) -> None:
+    """In-process only: measure the duration pace with ``clock`` (e.g. a virtual clock's ``now``)."""
+    STATE.clock = clock
+
+
 def configure(**settings: Any) -> dict[str, Any]:
     with LOCK:
         STATE.settings.update(settings)

@@ -118,10 +118,56 @@ class ThrottlingException(JsonRESTError):
         super().__init__("ThrottlingException", message)
 
 
-# Error codes a fault plan may inject, with how to build each one.
+def injectable(code: str, message: str | None) -> Exception:
+    """An FSx error (or throttling/5xx) by its code, for fault injection; modelled members get sample values."""
+    samples: dict[str, Exception] = {
+        "BackupNotFound": BackupNotFound("backup-00000000000000000"),
+        "FileSystemNotFound": FileSystemNotFound("fs-00000000000000000"),
+        "SourceBackupUnavailable": SourceBackupUnavailable("backup-00000000000000000", "CREATING"),
+        "ServiceLimitExceeded": ServiceLimitExceeded("TOTAL_IN_PROGRESS_COPY_BACKUPS", "Injected limit"),
+        "IncompatibleParameterError": IncompatibleParameterError("ClientRequestToken"),
+        "BackupBeingCopied": BackupBeingCopied("backup-00000000000000000"),
+        "ResourceNotFound": ResourceNotFound("arn:aws:fsx:us-east-1:123456789012:backup/backup-00000000000000000"),
+    }
+    if code in samples:
+        error = samples[code]
+        if message and isinstance(error, ServiceException):
+            error.message = message
+            error.args = (message,)
+        return error
+    error_type = INJECTABLE_ERRORS[code]
+    if issubclass(error_type, ServiceException):
+        return error_type(message or f"Injected {code}")
+    return error_type(message) if message else error_type()
+
+
+# Error codes a fault plan may inject.
 INJECTABLE_ERRORS: dict[str, type[Exception]] = {
     "InternalServerError": InternalServerError,
     "ThrottlingException": ThrottlingException,
-    "BadRequest": BadRequest,
-    "ServiceLimitExceeded": ServiceLimitExceeded,
+    **{
+        cls.code: cls
+        for cls in (
+            BadRequest,
+            InvalidRegion,
+            InvalidSourceKmsKey,
+            InvalidDestinationKmsKey,
+            UnsupportedOperation,
+            IncompatibleRegionForMultiAZ,
+            BackupInProgress,
+            NotServiceResourceError,
+        )
+    },
+    **{
+        name: ServiceException
+        for name in (
+            "BackupNotFound",
+            "FileSystemNotFound",
+            "SourceBackupUnavailable",
+            "ServiceLimitExceeded",
+            "IncompatibleParameterError",
+            "BackupBeingCopied",
+            "ResourceNotFound",
+        )
+    },
 }

@@ -6,7 +6,7 @@ Kept apart from the domain rules in models.py: a fault replaces a call before it
 import threading
 from dataclasses import dataclass
 
-from .exceptions import INJECTABLE_ERRORS, ServiceLimitExceeded
+from .exceptions import INJECTABLE_ERRORS, injectable
 
 # A pseudo error code: the connection is closed without an HTTP response.
 DROP_CONNECTION = "DropConnection"
@@ -20,10 +20,7 @@ class Fault:
     message: str | None = None
 
     def build(self) -> Exception:
-        if self.error == "ServiceLimitExceeded":
-            return ServiceLimitExceeded("TOTAL_IN_PROGRESS_COPY_BACKUPS", self.message or "Injected limit fault")
-        error_type = INJECTABLE_ERRORS[self.error]
-        return error_type(self.message) if self.message else error_type()
+        return injectable(self.error, self.message)
 
 
 class FaultPlan:

@@ -89,7 +89,7 @@ class EmulatedBackup(Backup, ManagedState):
         self.source_region = source_region
         self.failure_message = failure_message
         self.creation_time = time.time()
-        self._created_monotonic = time.monotonic()
+        self._created_at = STATE.clock()
         self.available_at: float | None = None
         if tags:
             backend.tagger.tag_resource(self.resource_arn, tags)
@@ -108,7 +108,7 @@ class EmulatedBackup(Backup, ManagedState):
         else:
             self._status = ManagedState.status.fget(self)  # type: ignore[attr-defined]
         if self._status == "AVAILABLE" and self.available_at is None:
-            self.available_at = time.monotonic()
+            self.available_at = STATE.clock()
         return self._status
 
     @status.setter
@@ -127,7 +127,7 @@ class EmulatedBackup(Backup, ManagedState):
         return self.lifecycle in IN_PROGRESS
 
     def _elapsed(self) -> float:
-        return time.monotonic() - self._created_monotonic
+        return STATE.clock() - self._created_at
 
     def progress_percent(self) -> int:
         lifecycle = self.lifecycle
@@ -479,7 +479,7 @@ class EmulatedFSxBackend(FSxBackend):
     def _being_copied(self, source: EmulatedBackup) -> bool:
         """Documented: a source cannot be deleted while a copy of it runs, nor for "a short delay" after."""
         grace = STATE.settings.being_copied_grace_seconds
-        now = time.monotonic()
+        now = STATE.clock()
         for backend in self._region_backends():
             for copy in backend.backups.values():
                 if copy.source_backup_id != source.backup_id or copy.source_region != self.region_name:

@@ -5,6 +5,8 @@ in-progress limit, lifecycle reads): moto locks only backend creation, and the s
 """
 
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .faults import FaultPlan
@@ -25,12 +27,15 @@ class EmulatorState:
     faults: FaultPlan = field(default_factory=FaultPlan)
     # Copies to be created FAILED, consumed in order by copy_backup.
     planned_failures: list[PlannedFailure] = field(default_factory=list)
+    # What "now" is for the duration pace; in-process tests and benchmarks share a virtual clock with the provider.
+    clock: Callable[[], float] = time.monotonic
 
     def reset(self) -> None:
         with LOCK:
             self.settings = EmulatorSettings()
             self.faults.clear()
             self.planned_failures.clear()
+            self.clock = time.monotonic
 
 
 STATE = EmulatorState()

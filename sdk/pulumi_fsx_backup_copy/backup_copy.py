@@ -10,6 +10,7 @@ from typing import Any, overload
 
 import pulumi
 import pulumi.dynamic
+
 from fsx_backup_copy_provider import BackupCopyProvider
 from fsx_backup_copy_provider.schema import INPUTS, OUTPUTS, PYTHON_TO_WIRE, WIRE_TO_PYTHON
 

@@ -1,0 +1,230 @@
+"""BackupCopyProvider's whole lifecycle against the in-process emulator (acceptance tests named by behaviour)."""
+
+from typing import Any
+
+import pytest
+from moto.fsx.models import fsx_backends
+
+from fsx_backup_copy_provider import BackupCopyProvider
+from fsx_backup_copy_provider.errors import BackupCopyError
+from fsx_backup_copy_provider.schema import OUTPUTS
+from fsx_backup_copy_provider.waiter import VirtualClock
+from tests.provider.conftest import copy_inputs
+from tests.support import ACCOUNT_ID, FsxAccount
+
+SRC, DST = "us-east-2", "us-west-2"
+
+
+def checked(**inputs: Any) -> dict[str, Any]:
+    result = BackupCopyProvider().check({}, inputs)
+    assert result.failures == [], [(f.property, f.reason) for f in result.failures]
+    return result.inputs
+
+
+def copies_of(fsx: FsxAccount, source: str) -> list[dict[str, Any]]:
+    return [b for b in fsx.backups() if b["SourceBackupId"] == source]
+
+
+def test_basic_in_region_copy_has_every_output(fsx: FsxAccount) -> None:
+    source = fsx.source_backup(DST)
+    provider = BackupCopyProvider()
+    created = provider.create(checked(**copy_inputs(source, sourceRegion=None)))
+
+    outs = created.outs or {}
+    assert created.id == outs["backupId"]
+    assert {o.wire_name for o in OUTPUTS} <= set(outs)
+    aws_view = fsx.client(DST).describe_backups(BackupIds=[created.id])["Backups"][0]
+    assert outs["arn"] == aws_view["ResourceARN"] == f"arn:aws:fsx:{DST}:{ACCOUNT_ID}:backup/{created.id}"
+    assert outs["lifecycle"] == "AVAILABLE" and outs["progressPercent"] == 100
+    assert outs["kmsKeyId"] == aws_view["KmsKeyId"]
+    assert outs["sourceBackupId"] == source and outs["sourceRegion"] == DST and outs["region"] == DST
+    assert outs["fileSystemId"] == aws_view["FileSystem"]["FileSystemId"]
+    assert outs["fileSystemType"] == "LUSTRE" and outs["resourceType"] == "FILE_SYSTEM"
+    assert outs["ownerId"] == ACCOUNT_ID and outs["backupType"] == "USER_INITIATED"
+    assert outs["creationTime"].startswith("20") and "T" in outs["creationTime"]
+    assert outs["tags"] == {} and outs["copyTags"] is False
+
+
+@pytest.mark.parametrize("with_kms", [False, True])
+@pytest.mark.parametrize("copy_tags", [False, True])
+def test_cross_region_copy(fsx: FsxAccount, with_kms: bool, copy_tags: bool) -> None:
+    source = fsx.source_backup(SRC, tags={"team": "storage", "env": "prod"})
+    key = fsx.kms_key(DST, alias="alias/dr") if with_kms else None
+    inputs = checked(
+        **copy_inputs(source, kmsKeyId="alias/dr" if with_kms else None, copyTags=copy_tags, tags={"env": "dr"})
+    )
+    outs = BackupCopyProvider().create(inputs).outs or {}
+
+    assert outs["sourceRegion"] == SRC and outs["region"] == DST
+    assert outs["arn"].startswith(f"arn:aws:fsx:{DST}:")
+    if key:
+        assert outs["kmsKeyId"] == key["Arn"]
+    assert outs["tags"] == ({"team": "storage", "env": "dr"} if copy_tags else {"env": "dr"})
+    assert len(copies_of(fsx, source)) == 1
+
+
+def test_progress_is_logged_while_waiting(
+    fsx: FsxAccount, shared_clock: VirtualClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = fsx.source_backup(SRC)
+    fsx.controls.set_pace(seconds=2 * 3600)
+    BackupCopyProvider().create(checked(**copy_inputs(source)))
+    logged = capsys.readouterr().err
+    assert "copying " + source in logged
+    assert "COPYING" in logged and "%" in logged
+
+
+def test_tags_update_in_place_and_leave_aws_tags_alone(fsx: FsxAccount) -> None:
+    source = fsx.source_backup(SRC, tags={"team": "storage"})
+    provider = BackupCopyProvider()
+    inputs = checked(**copy_inputs(source, copyTags=True, tags={"env": "dr", "old": "x"}))
+    created = provider.create(inputs)
+    arn = (created.outs or {})["arn"]
+    fsx_backends[ACCOUNT_ID][DST].tagger.tag_resource(arn, [{"Key": "aws:backup:source", "Value": "plan"}])
+
+    news = {**inputs, "tags": {"env": "prod", "team": "mine"}}
+    assert provider.diff(created.id, created.outs or {}, news).changes is True
+    updated = provider.update(created.id, created.outs or {}, news)
+    outs = updated.outs or {}
+
+    assert outs["backupId"] == created.id  # in place
+    assert outs["tags"] == {"env": "prod", "team": "mine"}  # user's value overrides the inherited one
+    actual = {t["Key"]: t["Value"] for t in fsx.client(DST).list_tags_for_resource(ResourceARN=arn)["Tags"]}
+    assert actual["aws:backup:source"] == "plan" and "old" not in actual
+    assert provider.diff(created.id, outs, news).changes is False
+
+
+def test_copy_tags_turned_off_removes_inherited_tags(fsx: FsxAccount) -> None:
+    source = fsx.source_backup(SRC, tags={"team": "storage"})
+    provider = BackupCopyProvider()
+    inputs = checked(**copy_inputs(source, copyTags=True, tags={"env": "dr"}))
+    created = provider.create(inputs)
+    news = {**inputs, "copyTags": False}
+    assert provider.diff(created.id, created.outs or {}, news).replaces == []
+    outs = provider.update(created.id, created.outs or {}, news).outs or {}
+    assert outs["tags"] == {"env": "dr"} and outs["copyTags"] is False
+
+
+def test_kms_change_replaces_create_before_delete(fsx: FsxAccount) -> None:
+    source = fsx.source_backup(SRC)
+    fsx.kms_key(DST, alias="alias/one")
+    fsx.kms_key(DST, alias="alias/two")
+    provider = BackupCopyProvider()
+    inputs = checked(**copy_inputs(source, kmsKeyId="alias/one"))
+    old = provider.create(inputs)
+    news = {**inputs, "kmsKeyId": "alias/two"}
+
+    diff = provider.diff(old.id, old.outs or {}, news)
+    assert diff.changes and diff.replaces == ["kmsKeyId"] and not diff.delete_before_replace
+    new = provider.create(checked(**{k: v for k, v in news.items()}))
+    assert new.id != old.id
+    provider.delete(old.id, old.outs or {})
+    assert [b["BackupId"] for b in copies_of(fsx, source)] == [new.id]
+
+
+def test_replacement_with_unchanged_inputs_makes_a_new_copy(fsx: FsxAccount) -> None:
+    source = fsx.source_backup(SRC)
+    provider = BackupCopyProvider()
+    inputs = checked(**copy_inputs(source))
+    old = provider.create(inputs)
+    new = provider.create(inputs)  # `pulumi up --replace`: same inputs, same resource
+    assert new.id != old.id
+    provider.delete(old.id, old.outs or {})
+    assert [b["BackupId"] for b in copies_of(fsx, source)] == [new.id]
+
+
+def test_two_resources_with_identical_inputs_get_two_copies(fsx: FsxAccount) -> None:
+    source = fsx.source_backup(SRC)
+    provider = BackupCopyProvider()
+    first = provider.create(checked(**copy_inputs(source, resourceIdentity="p/s/a")))
+    second = provider.create(checked(**copy_inputs(source, resourceIdentity="p/s/b")))
+    assert first.id != second.id
+
+
+def test_read_sees_a_tag_changed_by_hand_as_drift(fsx: FsxAccount) -> None:
+    source = fsx.source_backup(SRC)
+    provider = BackupCopyProvider()
+    inputs = checked(**copy_inputs(source, tags={"env": "dr"}))
+    created = provider.create(inputs)
+    fsx.client(DST).tag_resource(ResourceARN=(created.outs or {})["arn"], Tags=[{"Key": "env", "Value": "hand"}])
+
+    read = provider.read(created.id, created.outs or {})
+    assert read.id == created.id and (read.outs or {})["tags"] == {"env": "hand"}
+    # the engine's refresh Diff: olds = refreshed outputs, news = the inputs in state
+    assert provider.diff(created.id, read.outs or {}, inputs).changes is True
+
+
+def test_disappears(fsx: FsxAccount) -> None:
+    source = fsx.source_backup(SRC)
+    provider = BackupCopyProvider()
+    created = provider.create(checked(**copy_inputs(source)))
+    fsx.client(DST).delete_backup(BackupId=created.id)
+    read = provider.read(created.id, created.outs or {})
+    assert read.id == "" and read.outs == {}
+    provider.delete(created.id, created.outs or {})  # already gone: success
+
+
+def test_get_reads_a_copy_from_its_id_and_region(fsx: FsxAccount) -> None:
+    source = fsx.source_backup(SRC)
+    backup_id = fsx.client(DST).copy_backup(SourceBackupId=source, SourceRegion=SRC)["Backup"]["BackupId"]
+    fsx.wait_available(DST, backup_id)
+    read = BackupCopyProvider().read(backup_id, {"region": DST})
+    outs = read.outs or {}
+    assert read.id == backup_id
+    assert outs["sourceBackupId"] == source and outs["sourceRegion"] == SRC and outs["region"] == DST
+
+
+def test_failed_copy_is_deleted_and_the_error_has_failure_details(fsx: FsxAccount) -> None:
+    source = fsx.source_backup(SRC)
+    fsx.controls.fail_next_copy("The source backup's data could not be read.")
+    provider = BackupCopyProvider()
+    with pytest.raises(BackupCopyError, match="ended FAILED: The source backup's data could not be read"):
+        provider.create(checked(**copy_inputs(source)))
+    assert copies_of(fsx, source) == []
+    assert provider.create(checked(**copy_inputs(source))).id  # the next up makes a new copy
+
+
+def test_create_timeout_leaves_the_copy_and_the_next_create_adopts_it(fsx: FsxAccount) -> None:
+    source = fsx.source_backup(SRC)
+    fsx.controls.set_pace(ticks=6)
+    provider = BackupCopyProvider()
+    inputs = checked(**copy_inputs(source, customTimeouts={"create": "10s"}))
+    with pytest.raises(BackupCopyError, match="next `pulumi up` adopts it"):
+        provider.create(inputs)
+    left = copies_of(fsx, source)
+    assert len(left) == 1 and left[0]["Lifecycle"] == "COPYING"
+
+    adopted = provider.create(checked(**copy_inputs(source)))
+    assert adopted.id == left[0]["BackupId"] and len(copies_of(fsx, source)) == 1
+
+
+def test_delete_waits_while_the_copy_is_in_progress(fsx: FsxAccount, clock: VirtualClock) -> None:
+    source = fsx.source_backup(SRC)
+    fsx.controls.set_pace(ticks=3)
+    backup_id = fsx.client(DST).copy_backup(SourceBackupId=source, SourceRegion=SRC)["Backup"]["BackupId"]
+
+    def sleep_and_let_time_pass(seconds: float) -> None:
+        VirtualClock.sleep(clock, seconds)
+        fsx.lifecycle(DST, backup_id)  # someone polls: the copy moves on one tick
+
+    clock.sleep = sleep_and_let_time_pass  # type: ignore[method-assign]
+    BackupCopyProvider().delete(backup_id, {"region": DST})
+    assert copies_of(fsx, source) == []
+    assert len(clock.slept) >= 2
+
+
+def test_delete_gives_up_after_the_delete_timeout(fsx: FsxAccount) -> None:
+    source = fsx.source_backup(SRC)
+    fsx.controls.set_pace(ticks=1000)
+    backup_id = fsx.client(DST).copy_backup(SourceBackupId=source, SourceRegion=SRC)["Backup"]["BackupId"]
+    props = {"region": DST, "appliedInputs": {"region": DST, "customTimeouts": {"delete": "2m"}}}
+    with pytest.raises(BackupCopyError, match="BackupInProgress for the whole delete timeout"):
+        BackupCopyProvider().delete(backup_id, props)
+    assert len(copies_of(fsx, source)) == 1
+
+
+def test_many_tags_beyond_the_claim_budget_still_create(fsx: FsxAccount) -> None:
+    source = fsx.source_backup(SRC)
+    tags = {f"k{i}": "v" for i in range(50)}
+    outs = BackupCopyProvider().create(checked(**copy_inputs(source, tags=tags))).outs or {}
+    assert outs["tags"] == tags
