@@ -1,0 +1,202 @@
+"""The engine scenarios of issue 4, as functions over a World (engine + host + emulator), shared by the tests,
+the golden-log recorder and ``make demo``. Each raises AssertionError when the provider misbehaves."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pulumi.runtime.proto import provider_pb2
+
+from tests.engine.harness import (
+    PROVIDER_KEY,
+    UNKNOWN,
+    DynamicHost,
+    Engine,
+    Goal,
+    Outcome,
+    goals_from_program,
+    host_env,
+    preview_inputs,
+)
+from tests.support import ROOT, FsxAccount
+
+EXAMPLE = ROOT / "examples" / "cross-region-dr"
+PROJECT, STACK = "cross-region-dr", "dr"
+SOURCE_REGION, DR_REGION = "us-east-2", "us-west-2"
+TYPE = "pulumi-python:dynamic/fsx:BackupCopy"
+DIFF_NONE, DIFF_SOME = provider_pb2.DiffResponse.DIFF_NONE, provider_pb2.DiffResponse.DIFF_SOME
+
+
+@dataclass
+class World:
+    """One stack of the cross-region-dr example, driven through the real host against the emulator."""
+
+    account: FsxAccount
+    engine: Engine
+    source_backup_id: str
+    config: dict[str, Any] = field(default_factory=dict)
+    provider_override: str | None = None  # a serialized provider to use instead of the program's
+
+    @property
+    def urn(self) -> str:
+        return self.engine.urn(TYPE, "dr-copy")
+
+    def goals(self, **config: Any) -> list[Goal]:
+        merged = {**self.config, **{f"{PROJECT}:{k}": v for k, v in config.items()}}
+        goals = goals_from_program(EXAMPLE / "__main__.py", PROJECT, STACK, merged)
+        if self.provider_override:
+            for goal in goals:
+                goal.inputs[PROVIDER_KEY] = self.provider_override
+        return goals
+
+    def copy(self) -> dict[str, Any]:
+        entry = self.engine.state[self.urn]
+        described: dict[str, Any] = self.account.client(DR_REGION).describe_backups(BackupIds=[entry.id])["Backups"][0]
+        return described
+
+    def copies(self) -> list[dict[str, Any]]:
+        return [b for b in self.account.backups() if b["SourceBackupId"] == self.source_backup_id]
+
+    def since(self, mark: int) -> list[str]:
+        return self.engine.recorder.methods()[mark:]
+
+    def mark(self) -> int:
+        return len(self.engine.recorder.entries)
+
+
+@contextmanager
+def world(account: FsxAccount, provider_override: str | None = None, host_extra_env: dict[str, str] | None = None,
+          program_dir: Path = EXAMPLE) -> Iterator[World]:
+    assert account.endpoint_url, "the engine scenarios need the emulator as a separate process"
+    source = account.source_backup(SOURCE_REGION, tags={"team": "storage"})
+    account.kms_key(DR_REGION, alias="alias/dr-one")
+    account.kms_key(DR_REGION, alias="alias/dr-two")
+    config = {
+        "aws:region": DR_REGION,
+        f"{PROJECT}:sourceBackupId": source,
+        f"{PROJECT}:sourceRegion": SOURCE_REGION,
+        f"{PROJECT}:kmsKeyId": "alias/dr-one",
+    }
+    host = DynamicHost(program_dir, PROJECT, host_env(account.endpoint_url, extra=host_extra_env))
+    engine = Engine(host, PROJECT, STACK, config)
+    try:
+        engine.prologue()
+        yield World(account, engine, source, config, provider_override)
+    finally:
+        host.stop()
+
+
+def _only(outcome: Outcome, step: str) -> None:
+    assert not outcome.errors, outcome.errors
+    assert set(outcome.steps.values()) == {step}, outcome.steps
+
+
+# --------------------------------------------------------------------------------------------- scenarios
+def up_creates(w: World) -> None:
+    mark = w.mark()
+    _only(w.engine.up(w.goals()), "create")
+    assert w.since(mark) == ["Check", "Create"], w.since(mark)
+    outputs = w.engine.state[w.urn].outputs
+    assert outputs["lifecycle"] == "AVAILABLE" and outputs["backupId"] == w.engine.state[w.urn].id
+    assert outputs["tags"] == {"purpose": "disaster-recovery", "managed-by": "pulumi"}
+    assert outputs["kmsKeyId"].startswith(f"arn:aws:kms:{DR_REGION}:")
+    assert len(w.copies()) == 1 and w.copies()[0]["Lifecycle"] == "AVAILABLE"
+
+
+def up_without_changes(w: World) -> None:
+    mark = w.mark()
+    outcome = w.engine.up(w.goals())
+    _only(outcome, "same")
+    assert w.since(mark) == ["Check", "Diff"], w.since(mark)
+    assert outcome.diffs[w.urn].changes == DIFF_NONE, "an unchanged stack must diff as DIFF_NONE"
+
+
+def up_with_tag_change(w: World) -> None:
+    before = w.engine.state[w.urn].id
+    mark = w.mark()
+    _only(w.engine.up(w.goals(tags={"team": "storage"})), "update")
+    assert w.since(mark) == ["Check", "Diff", "Update"], w.since(mark)
+    entry = w.engine.state[w.urn]
+    assert entry.id == before
+    assert entry.outputs.get("backupId") == before, "Update must return every output"
+    assert entry.outputs.get("tags", {}).get("team") == "storage"
+    assert {t["Key"]: t["Value"] for t in w.copy()["Tags"]}["team"] == "storage"
+
+
+def up_with_kms_change(w: World) -> None:
+    old = w.engine.state[w.urn]
+    mark = w.mark()
+    _only(w.engine.up(w.goals(tags={"team": "storage"}, kmsKeyId="alias/dr-two")), "replace")
+    assert w.since(mark) == ["Check", "Diff", "Check", "Create", "Delete"], w.since(mark)
+    delete_request = w.engine.recorder.entries[-1]["request"]
+    assert delete_request["id"] == old.id and delete_request["properties"][PROVIDER_KEY] == old.outputs[PROVIDER_KEY]
+    new = w.engine.state[w.urn]
+    assert new.id != old.id and [c["BackupId"] for c in w.copies()] == [new.id]
+
+
+def delete_before_replace(w: World) -> None:
+    old = w.engine.state[w.urn]
+    goals = w.goals(tags={"team": "storage"}, kmsKeyId="alias/dr-one")
+    for goal in goals:
+        goal.delete_before_replace = True
+    mark = w.mark()
+    _only(w.engine.up(goals), "replace")
+    assert w.since(mark) == ["Check", "Diff", "Check", "Delete", "Create"], w.since(mark)
+    assert [c["BackupId"] for c in w.copies()] == [w.engine.state[w.urn].id] != [old.id]
+
+
+def preview_with_unknown_input(w: World) -> None:
+    existing = w.engine.state[w.urn].id
+    goals = [preview_inputs(g, {"sourceBackupId"}) for g in w.goals(tags={"team": "storage"})]
+    mark = w.mark()
+    outcome = w.engine.up(goals, preview=True)
+    assert not outcome.errors, outcome.errors
+    assert w.since(mark) == ["Check", "Diff", "Check"], w.since(mark)  # no Create/Update/Delete in a preview
+    assert outcome.steps[w.urn] == "replace"  # an unknown source may be another backup
+    assert w.engine.recorder.entries[mark]["request"]["news"]["sourceBackupId"] == UNKNOWN
+    assert w.engine.state[w.urn].id == existing and len(w.copies()) == 1
+
+
+def refresh_sees_tag_drift(w: World) -> None:
+    arn = w.copy()["ResourceARN"]
+    w.account.client(DR_REGION).tag_resource(ResourceARN=arn, Tags=[{"Key": "team", "Value": "changed-by-hand"}])
+    mark = w.mark()
+    outcome = w.engine.refresh(preview_only=True)
+    assert w.since(mark) == ["Read", "Diff"], w.since(mark)
+    assert outcome.steps[w.urn] == "update", "preview --refresh must show the hand-made tag change"
+    outcome = w.engine.refresh()
+    assert w.engine.state[w.urn].outputs["tags"]["team"] == "changed-by-hand"
+    _only(w.engine.up(w.goals(tags={"team": "storage"})), "update")  # the next up puts it back
+    assert {t["Key"]: t["Value"] for t in w.copy()["Tags"]}["team"] == "storage"
+
+
+def refresh_drops_deleted_copy(w: World) -> None:
+    gone = w.engine.state[w.urn].id
+    w.account.client(DR_REGION).delete_backup(BackupId=gone)
+    outcome = w.engine.refresh()
+    assert outcome.steps[w.urn] == "delete" and w.urn not in w.engine.state
+    _only(w.engine.up(w.goals(tags={"team": "storage"})), "create")
+    assert len(w.copies()) == 1 and w.copies()[0]["BackupId"] != gone
+
+
+def destroy(w: World) -> None:
+    mark = w.mark()
+    outcome = w.engine.destroy()
+    assert not outcome.errors, outcome.errors
+    assert w.since(mark) == ["Delete"] and w.engine.state == {} and w.copies() == []
+
+
+def get_existing(w: World) -> None:
+    backup_id = w.engine.state[w.urn].id
+    provider = w.goals()[0].inputs[PROVIDER_KEY]
+    outputs = w.engine.get(TYPE, "imported", backup_id, {PROVIDER_KEY: provider, "region": DR_REGION})
+    assert outputs["backupId"] == backup_id and outputs["sourceBackupId"] == w.source_backup_id
+    assert outputs["sourceRegion"] == SOURCE_REGION
+
+
+LIFECYCLE = [
+    up_creates, up_without_changes, up_with_tag_change, preview_with_unknown_input, get_existing,
+    up_with_kms_change, delete_before_replace, refresh_sees_tag_drift, refresh_drops_deleted_copy, destroy,
+]
