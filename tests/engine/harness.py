@@ -22,7 +22,7 @@ from typing import Any
 
 import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
-from pulumi.runtime.proto import plugin_pb2, provider_pb2, provider_pb2_grpc
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 PROVIDER_KEY = "__provider"
@@ -192,9 +192,16 @@ class Engine:
         """Handshake (unimplemented), GetPluginInfo, CheckConfig (unimplemented), Configure."""
         for method, request in (
             ("Handshake", provider_pb2.ProviderHandshakeRequest(engine_address="127.0.0.1:0")),
-            ("CheckConfig", provider_pb2.CheckRequest(
-                urn=self.urn("pulumi:providers:pulumi-python", "default"), name="default",
-                type="pulumi:providers:pulumi-python", olds=to_struct({}), news=to_struct(self.config))),
+            (
+                "CheckConfig",
+                provider_pb2.CheckRequest(
+                    urn=self.urn("pulumi:providers:pulumi-python", "default"),
+                    name="default",
+                    type="pulumi:providers:pulumi-python",
+                    olds=to_struct({}),
+                    news=to_struct(self.config),
+                ),
+            ),
         ):
             try:
                 self.call(method, request)
@@ -206,50 +213,102 @@ class Engine:
             f"pulumi-python:config:{key}": value if isinstance(value, str) else json.dumps(value)
             for key, value in self.config.items()
         }
-        self.call("Configure", provider_pb2.ConfigureRequest(
-            variables=variables, args=to_struct(self.config), acceptSecrets=True, acceptResources=True,
-            sends_old_inputs=True, sends_old_inputs_to_delete=True))
+        self.call(
+            "Configure",
+            provider_pb2.ConfigureRequest(
+                variables=variables,
+                args=to_struct(self.config),
+                acceptSecrets=True,
+                acceptResources=True,
+                sends_old_inputs=True,
+                sends_old_inputs_to_delete=True,
+            ),
+        )
 
     # ------------------------------------------------------------------ steps
     def check(self, urn: str, goal: Goal, olds: dict[str, Any]) -> dict[str, Any]:
-        response = self.call("Check", provider_pb2.CheckRequest(
-            urn=urn, name=goal.name, type=goal.type, olds=to_struct(olds), news=to_struct(goal.inputs),
-            randomSeed=secrets.token_bytes(32)))
+        response = self.call(
+            "Check",
+            provider_pb2.CheckRequest(
+                urn=urn,
+                name=goal.name,
+                type=goal.type,
+                olds=to_struct(olds),
+                news=to_struct(goal.inputs),
+                randomSeed=secrets.token_bytes(32),
+            ),
+        )
         if response.failures:
             raise CheckFailed([(f.property, f.reason) for f in response.failures])
         return from_struct(response.inputs)
 
     def diff(self, entry: StateEntry, news: dict[str, Any], urn: str, goal_type: str) -> provider_pb2.DiffResponse:
-        response: provider_pb2.DiffResponse = self.call("Diff", provider_pb2.DiffRequest(
-            id=entry.id, urn=urn, olds=to_struct(entry.outputs), news=to_struct(news),
-            old_inputs=to_struct(entry.inputs), name=urn.rsplit("::", 1)[-1], type=goal_type))
-        if response.changes == provider_pb2.DiffResponse.DIFF_UNKNOWN:
-            # The engine's fallback: compare old and new inputs itself (including __provider).
-            changed = {k for k in set(entry.inputs) | set(news) if entry.inputs.get(k) != news.get(k)}
-            response = provider_pb2.DiffResponse(
-                changes=provider_pb2.DiffResponse.DIFF_SOME if changed else provider_pb2.DiffResponse.DIFF_NONE)
+        response: provider_pb2.DiffResponse = self.call(
+            "Diff",
+            provider_pb2.DiffRequest(
+                id=entry.id,
+                urn=urn,
+                olds=to_struct(entry.outputs),
+                news=to_struct(news),
+                old_inputs=to_struct(entry.inputs),
+                name=urn.rsplit("::", 1)[-1],
+                type=goal_type,
+            ),
+        )
         return response
 
+    @staticmethod
+    def decide(diff: provider_pb2.DiffResponse, old_inputs: dict[str, Any], news: dict[str, Any]) -> bool:
+        """Whether the engine takes a change from this Diff; on DIFF_UNKNOWN it compares old and new inputs
+        itself, __provider included (step_generator.go diffResource)."""
+        if diff.changes == provider_pb2.DiffResponse.DIFF_UNKNOWN:
+            return any(old_inputs.get(k) != news.get(k) for k in set(old_inputs) | set(news))
+        return bool(diff.changes == provider_pb2.DiffResponse.DIFF_SOME)
+
     def create(self, urn: str, goal: Goal, inputs: dict[str, Any]) -> StateEntry:
-        response = self.call("Create", provider_pb2.CreateRequest(
-            urn=urn, name=goal.name, type=goal.type, properties=to_struct(inputs),
-            timeout=goal.custom_timeouts.get("create", 0)))
+        response = self.call(
+            "Create",
+            provider_pb2.CreateRequest(
+                urn=urn,
+                name=goal.name,
+                type=goal.type,
+                properties=to_struct(inputs),
+                timeout=goal.custom_timeouts.get("create", 0),
+            ),
+        )
         if not response.id:
             raise RpcFailed("Create", grpc.StatusCode.UNKNOWN, "provider did not return an ID from Create")
         return StateEntry(urn, goal.type, response.id, inputs, from_struct(response.properties))
 
     def update(self, entry: StateEntry, goal: Goal, news: dict[str, Any]) -> None:
-        response = self.call("Update", provider_pb2.UpdateRequest(
-            id=entry.id, urn=entry.urn, olds=to_struct(entry.outputs), news=to_struct(news),
-            old_inputs=to_struct(entry.inputs), name=goal.name, type=goal.type,
-            timeout=goal.custom_timeouts.get("update", 0)))
+        response = self.call(
+            "Update",
+            provider_pb2.UpdateRequest(
+                id=entry.id,
+                urn=entry.urn,
+                olds=to_struct(entry.outputs),
+                news=to_struct(news),
+                old_inputs=to_struct(entry.inputs),
+                name=goal.name,
+                type=goal.type,
+                timeout=goal.custom_timeouts.get("update", 0),
+            ),
+        )
         entry.outputs = from_struct(response.properties)  # as returned: partial outputs lose keys
         entry.inputs = news
 
     def delete(self, entry: StateEntry) -> None:
-        self.call("Delete", provider_pb2.DeleteRequest(
-            id=entry.id, urn=entry.urn, properties=to_struct(entry.outputs), old_inputs=to_struct(entry.inputs),
-            name=entry.urn.rsplit("::", 1)[-1], type=entry.type))
+        self.call(
+            "Delete",
+            provider_pb2.DeleteRequest(
+                id=entry.id,
+                urn=entry.urn,
+                properties=to_struct(entry.outputs),
+                old_inputs=to_struct(entry.inputs),
+                name=entry.urn.rsplit("::", 1)[-1],
+                type=entry.type,
+            ),
+        )
 
     # ------------------------------------------------------------------ operations
     def up(
@@ -294,8 +353,14 @@ class Engine:
         return outcome
 
     def _step(
-        self, urn: str, goal: Goal, preview: bool, force_replace: bool, deferred: list[StateEntry],
-        lock: threading.Lock, outcome: Outcome,
+        self,
+        urn: str,
+        goal: Goal,
+        preview: bool,
+        force_replace: bool,
+        deferred: list[StateEntry],
+        lock: threading.Lock,
+        outcome: Outcome,
     ) -> str:
         old = self.state.get(urn)
         if old is None:
@@ -311,7 +376,7 @@ class Engine:
             diff = self.diff(old, news, urn, goal.type)
             with lock:
                 outcome.diffs[urn] = diff
-            if diff.changes != provider_pb2.DiffResponse.DIFF_SOME:
+            if not self.decide(diff, old.inputs, news):
                 old.inputs = news
                 return "same"
             replaces = bool(diff.replaces)
@@ -337,9 +402,17 @@ class Engine:
         """``pulumi refresh`` (or ``preview --refresh``): Read each resource, then the swapped-roles Diff."""
         outcome = Outcome()
         for urn, entry in list(self.state.items()):
-            response = self.call("Read", provider_pb2.ReadRequest(
-                id=entry.id, urn=urn, properties=to_struct(entry.outputs), inputs=to_struct(entry.inputs),
-                name=urn.rsplit("::", 1)[-1], type=entry.type))
+            response = self.call(
+                "Read",
+                provider_pb2.ReadRequest(
+                    id=entry.id,
+                    urn=urn,
+                    properties=to_struct(entry.outputs),
+                    inputs=to_struct(entry.inputs),
+                    name=urn.rsplit("::", 1)[-1],
+                    type=entry.type,
+                ),
+            )
             if not response.id:
                 outcome.steps[urn] = "delete"  # gone: refresh drops it
                 if not preview_only:
@@ -350,7 +423,7 @@ class Engine:
             view = StateEntry(urn, entry.type, response.id, inputs, refreshed)
             diff = self.diff(view, entry.inputs, urn, entry.type)
             outcome.diffs[urn] = diff
-            outcome.steps[urn] = "update" if diff.changes == provider_pb2.DiffResponse.DIFF_SOME else "same"
+            outcome.steps[urn] = "update" if self.decide(diff, view.inputs, entry.inputs) else "same"
             if not preview_only:
                 entry.outputs, entry.inputs, entry.id = refreshed, inputs, response.id
         return outcome
@@ -368,9 +441,17 @@ class Engine:
 
     def get(self, goal_type: str, name: str, resource_id: str, props: dict[str, Any]) -> dict[str, Any]:
         """``BackupCopy.get`` / ResourceOptions(id=...): Read with properties = inputs = the props."""
-        response = self.call("Read", provider_pb2.ReadRequest(
-            id=resource_id, urn=self.urn(goal_type, name), properties=to_struct(props), inputs=to_struct(props),
-            name=name, type=goal_type))
+        response = self.call(
+            "Read",
+            provider_pb2.ReadRequest(
+                id=resource_id,
+                urn=self.urn(goal_type, name),
+                properties=to_struct(props),
+                inputs=to_struct(props),
+                name=name,
+                type=goal_type,
+            ),
+        )
         if not response.id:
             raise RpcFailed("Read", grpc.StatusCode.NOT_FOUND, f"resource '{resource_id}' does not exist")
         return from_struct(response.properties)
@@ -384,8 +465,13 @@ class CheckFailed(Exception):
 
 def preview_inputs(goal: Goal, unknown: set[str]) -> Goal:
     """The goal as a preview sees it when some inputs are outputs of resources not created yet."""
-    return Goal(goal.type, goal.name, {k: (UNKNOWN if k in unknown else v) for k, v in goal.inputs.items()},
-                goal.custom_timeouts, goal.delete_before_replace)
+    return Goal(
+        goal.type,
+        goal.name,
+        {k: (UNKNOWN if k in unknown else v) for k, v in goal.inputs.items()},
+        goal.custom_timeouts,
+        goal.delete_before_replace,
+    )
 
 
 @contextmanager
@@ -401,9 +487,12 @@ def host_env(endpoint: str, time_scale: float = 0.001, extra: dict[str, str] | N
     """The environment the CLI would pass, pointed at the emulator, with dummy credentials."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PULUMI_"))}
     env.update(
-        AWS_ENDPOINT_URL=endpoint, AWS_ACCESS_KEY_ID="AKIAEMULATOR00000000",
-        AWS_SECRET_ACCESS_KEY="emulator-secret-not-real", AWS_EC2_METADATA_DISABLED="true",
-        AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null",
+        AWS_ENDPOINT_URL=endpoint,
+        AWS_ACCESS_KEY_ID="AKIAEMULATOR00000000",
+        AWS_SECRET_ACCESS_KEY="emulator-secret-not-real",
+        AWS_EC2_METADATA_DISABLED="true",
+        AWS_CONFIG_FILE="/dev/null",
+        AWS_SHARED_CREDENTIALS_FILE="/dev/null",
         FSX_BACKUP_COPY_TIME_SCALE=str(time_scale),
     )
     env.update(extra or {})
@@ -411,7 +500,11 @@ def host_env(endpoint: str, time_scale: float = 0.001, extra: dict[str, str] | N
 
 
 def goals_from_program(
-    program: Path, project: str, stack: str, config: dict[str, Any], preview: bool = False,
+    program: Path,
+    project: str,
+    stack: str,
+    config: dict[str, Any],
+    preview: bool = False,
     extra: Callable[[], None] | None = None,
 ) -> list[Goal]:
     """Run a real Pulumi program under set_mocks and return what it registered, as the engine would receive it."""

@@ -67,8 +67,12 @@ class World:
 
 
 @contextmanager
-def world(account: FsxAccount, provider_override: str | None = None, host_extra_env: dict[str, str] | None = None,
-          program_dir: Path = EXAMPLE) -> Iterator[World]:
+def world(
+    account: FsxAccount,
+    provider_override: str | None = None,
+    host_extra_env: dict[str, str] | None = None,
+    program_dir: Path = EXAMPLE,
+) -> Iterator[World]:
     assert account.endpoint_url, "the engine scenarios need the emulator as a separate process"
     source = account.source_backup(SOURCE_REGION, tags={"team": "storage"})
     account.kms_key(DR_REGION, alias="alias/dr-one")
@@ -111,6 +115,15 @@ def up_without_changes(w: World) -> None:
     _only(outcome, "same")
     assert w.since(mark) == ["Check", "Diff"], w.since(mark)
     assert outcome.diffs[w.urn].changes == DIFF_NONE, "an unchanged stack must diff as DIFF_NONE"
+
+
+def up_after_provider_reserialized(w: World) -> None:
+    """An SDK or Python upgrade changes the serialized __provider; that alone must not update the copy."""
+    entry = w.engine.state[w.urn]
+    entry.inputs = {**entry.inputs, PROVIDER_KEY: entry.inputs[PROVIDER_KEY] + "="}
+    mark = w.mark()
+    _only(w.engine.up(w.goals()), "same")
+    assert w.since(mark) == ["Check", "Diff"], w.since(mark)
 
 
 def up_with_tag_change(w: World) -> None:
@@ -197,6 +210,15 @@ def get_existing(w: World) -> None:
 
 
 LIFECYCLE = [
-    up_creates, up_without_changes, up_with_tag_change, preview_with_unknown_input, get_existing,
-    up_with_kms_change, delete_before_replace, refresh_sees_tag_drift, refresh_drops_deleted_copy, destroy,
+    up_creates,
+    up_without_changes,
+    up_after_provider_reserialized,
+    up_with_tag_change,
+    preview_with_unknown_input,
+    get_existing,
+    up_with_kms_change,
+    delete_before_replace,
+    refresh_sees_tag_drift,
+    refresh_drops_deleted_copy,
+    destroy,
 ]

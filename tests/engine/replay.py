@@ -1,0 +1,114 @@
+"""Replay a PULUMI_DEBUG_GRPC log (ours, or one recorded with a real CLI) against the dynamic host.
+
+Like pulumi/providertest's replay: each entry's request is parsed with protojson and sent; the response must match
+the recorded one, where ``"*"`` matches anything, ``{"\\\\": x}`` matches x literally, and an object pattern needs the
+same keys unless it has a ``"*"`` key. Values that differ from run to run (ids, ARNs, times, __provider) are
+wildcards too; as they are seen, recorded values are mapped to live ones so later requests refer to the live copy.
+"""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import grpc
+from google.protobuf import empty_pb2, json_format
+from pulumi.runtime.proto import provider_pb2
+
+from tests.engine.harness import DynamicHost
+
+REQUEST_TYPES: dict[str, Any] = {
+    "Handshake": provider_pb2.ProviderHandshakeRequest,
+    "GetPluginInfo": empty_pb2.Empty,
+    "CheckConfig": provider_pb2.CheckRequest,
+    "Configure": provider_pb2.ConfigureRequest,
+    "Check": provider_pb2.CheckRequest,
+    "Diff": provider_pb2.DiffRequest,
+    "Create": provider_pb2.CreateRequest,
+    "Read": provider_pb2.ReadRequest,
+    "Update": provider_pb2.UpdateRequest,
+    "Delete": provider_pb2.DeleteRequest,
+}
+VOLATILE_KEYS = frozenset(
+    {"__provider", "id", "backupId", "arn", "creationTime", "kmsKeyId", "fileSystemId", "randomSeed"}
+)
+
+
+def read_log(path: Path) -> list[dict[str, Any]]:
+    """JSON lines (the CLI's format) or one JSON array; the two-entries-per-call variant is folded."""
+    text = path.read_text().strip()
+    entries: list[dict[str, Any]] = (
+        json.loads(text) if text.startswith("[") else [json.loads(line) for line in text.splitlines() if line.strip()]
+    )
+    return [
+        e
+        for e in entries
+        if e.get("method", "").startswith("/pulumirpc.ResourceProvider/") and ("response" in e or "errors" in e)
+    ]
+
+
+def matches(pattern: Any, actual: Any, path: str = "$") -> list[str]:
+    """Mismatches between a response pattern and the live response (empty when it matches)."""
+    if pattern == "*":
+        return []
+    if isinstance(pattern, dict) and set(pattern) == {"\\"}:
+        literal = pattern["\\"]
+        return [] if literal == actual else [f"{path}: expected {literal!r}, got {actual!r}"]
+    if isinstance(pattern, dict):
+        if not isinstance(actual, dict):
+            return [f"{path}: expected an object, got {actual!r}"]
+        problems = []
+        if "*" not in pattern and set(pattern) != set(actual):
+            problems.append(
+                f"{path}: keys differ: missing {sorted(set(pattern) - set(actual))}, "
+                f"unexpected {sorted(set(actual) - set(pattern))}"
+            )
+        for key, value in pattern.items():
+            if key != "*" and key in actual:
+                problems += [] if key in VOLATILE_KEYS else matches(value, actual[key], f"{path}.{key}")
+        return problems
+    if isinstance(pattern, list):
+        if not isinstance(actual, list) or len(pattern) != len(actual):
+            return [f"{path}: expected {pattern!r}, got {actual!r}"]
+        return [p for i, (a, b) in enumerate(zip(pattern, actual, strict=True)) for p in matches(a, b, f"{path}[{i}]")]
+    return [] if pattern == actual else [f"{path}: expected {pattern!r}, got {actual!r}"]
+
+
+def _learn(recorded: Any, live: Any, substitutions: dict[str, str]) -> None:
+    if isinstance(recorded, dict) and isinstance(live, dict):
+        for key, value in recorded.items():
+            if key in VOLATILE_KEYS and isinstance(value, str) and isinstance(live.get(key), str):
+                if value != live[key] and len(value) > 8:
+                    substitutions[value] = live[key]
+            else:
+                _learn(value, live.get(key), substitutions)
+
+
+def _substitute(text: str, substitutions: dict[str, str]) -> str:
+    for recorded, live in sorted(substitutions.items(), key=lambda item: -len(item[0])):
+        text = text.replace(recorded, live)
+    return text
+
+
+def replay(entries: list[dict[str, Any]], host: DynamicHost, substitutions: dict[str, str]) -> list[str]:
+    """Send every entry's request to the host; return every mismatch, prefixed with the entry's position."""
+    problems: list[str] = []
+    for index, entry in enumerate(entries):
+        method = entry["method"].rsplit("/", 1)[-1]
+        request = json_format.Parse(_substitute(json.dumps(entry["request"]), substitutions), REQUEST_TYPES[method]())
+        try:
+            response = json_format.MessageToDict(getattr(host.stub, method)(request, timeout=600))
+            error = None
+        except grpc.RpcError as rpc_error:
+            response, error = None, rpc_error
+        where = f"#{index} {method}"
+        if "errors" in entry:
+            if error is None:
+                problems.append(f"{where}: expected an error, got {response}")
+            continue
+        if error is not None:
+            problems.append(f"{where}: unexpected error {error.code().name}: {(error.details() or '')[-300:]}")
+            continue
+        _learn(entry["response"], response, substitutions)
+        expected = json.loads(_substitute(json.dumps(entry["response"]), substitutions))
+        problems += [f"{where}: {p}" for p in matches(expected, response)]
+    return problems
