@@ -29,7 +29,7 @@ emulator: install
 	$(VENV)/bin/fsx-emulator --port $(PORT)
 
 demo: install
-	$(PY) -m tests.engine.demo
+	$(PY) examples/demo.py
 
 bench: install
 	$(PY) -m bench

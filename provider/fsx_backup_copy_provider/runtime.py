@@ -1,7 +1,8 @@
 """Process-wide knobs of the provider: the clock and poll schedule (swappable in tests and benchmarks).
 
-``FSX_BACKUP_COPY_TIME_SCALE`` (default 1) multiplies every wait, so tests and the demo can drive the real host
-against an emulator whose copies take seconds. It never changes what is waited for, only how long a sleep is.
+``FSX_BACKUP_COPY_TIME_SCALE`` (default 1) multiplies every sleep, so tests and the demo can drive the real host
+against an emulator whose copies take seconds. Time is still measured in real seconds (timeouts, logged elapsed
+time); only the pauses between polls shrink.
 """
 
 import os
@@ -25,7 +26,7 @@ class ScaledClock:
         self.scale = scale
 
     def now(self) -> float:
-        return self.inner.now() / self.scale
+        return self.inner.now()
 
     def sleep(self, seconds: float) -> None:
         self.inner.sleep(seconds * self.scale)
@@ -35,8 +36,8 @@ class ScaledClock:
 class Runtime:
     clock: Clock = field(default_factory=lambda: ScaledClock(SystemClock(), _time_scale()))
     schedule: PollSchedule = field(default_factory=PollSchedule)
-    # Progress lines at most this often per copy (seconds of the clock above).
-    progress_log_interval: float = 30.0
+    # Progress lines at most this often per copy; the poll schedule already spaces polls (5 s to minutes apart).
+    progress_log_interval: float = 0.0
     random: random_module.Random = field(default_factory=random_module.Random)
     lock: threading.Lock = field(default_factory=threading.Lock)
 

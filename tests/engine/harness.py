@@ -95,6 +95,7 @@ class DynamicHost:
             raise RuntimeError(f"dynamic host did not print its port: {port_line!r}")
         self.port = int(port_line)
         self.output: list[str] = []
+        self.on_line: Callable[[str], None] | None = None  # e.g. the demo shows the host's log lines live
         self._drains = [
             threading.Thread(target=self._drain, args=(stream,), daemon=True)
             for stream in (self.process.stdout, self.process.stderr)
@@ -106,7 +107,10 @@ class DynamicHost:
 
     def _drain(self, stream: Any) -> None:
         for line in iter(stream.readline, b""):
-            self.output.append(line.decode(errors="replace").rstrip("\n"))
+            text = line.decode(errors="replace").rstrip("\n")
+            self.output.append(text)
+            if self.on_line is not None:
+                self.on_line(text)
 
     def stop(self) -> int:
         """Like the engine's Close: SIGINT, a grace period, then kill."""

@@ -72,6 +72,7 @@ def world(
     provider_override: str | None = None,
     host_extra_env: dict[str, str] | None = None,
     program_dir: Path = EXAMPLE,
+    time_scale: float = 0.001,
 ) -> Iterator[World]:
     assert account.endpoint_url, "the engine scenarios need the emulator as a separate process"
     source = account.source_backup(SOURCE_REGION, tags={"team": "storage"})
@@ -83,7 +84,7 @@ def world(
         f"{PROJECT}:sourceRegion": SOURCE_REGION,
         f"{PROJECT}:kmsKeyId": "alias/dr-one",
     }
-    host = DynamicHost(program_dir, PROJECT, host_env(account.endpoint_url, extra=host_extra_env))
+    host = DynamicHost(program_dir, PROJECT, host_env(account.endpoint_url, time_scale, extra=host_extra_env))
     engine = Engine(host, PROJECT, STACK, config)
     try:
         engine.prologue()

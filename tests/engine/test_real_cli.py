@@ -3,9 +3,9 @@
 No CLI can be installed on this project's machines, so these skip there; anyone with `pulumi` on PATH runs them.
 """
 
-import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,7 +33,7 @@ def test_up_refresh_preview_destroy_with_the_real_cli(server_account: FsxAccount
     (project / "Pulumi.yaml").write_text(
         (project / "Pulumi.yaml")
         .read_text()
-        .replace("    toolchain: pip\n    virtualenv: venv\n", f"    virtualenv: {Path(os.sys.prefix)}\n")
+        .replace("    toolchain: pip\n    virtualenv: venv\n", f"    virtualenv: {Path(sys.prefix)}\n")
     )
     env = {
         **host_env(server_account.endpoint_url, time_scale=0.01),

@@ -42,7 +42,7 @@ def old_outputs(**changes: Any) -> dict[str, Any]:
 def diff(olds: dict[str, Any], **news_changes: Any) -> tuple[bool | None, list[str]]:
     news = {k: v for k, v in {**NEWS, **news_changes}.items() if v is not None}
     result = BackupCopyProvider().diff("backup-0123456789abcdef0", olds, news)
-    return result.changes, list(result.replaces)
+    return result.changes, list(result.replaces or [])
 
 
 CASES: list[tuple[str, dict[str, Any], dict[str, Any], bool, list[str]]] = [
