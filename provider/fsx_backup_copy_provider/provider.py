@@ -26,7 +26,7 @@ from pulumi.dynamic import (
 
 from . import aws, tagging
 from .check import check_inputs
-from .claims import CLAIM_TAG, CONFIRMED, PENDING, Claim, claim_of, request_token
+from .claims import CLAIM_TAG, RECORDED, Claim, claim_of, request_token
 from .diff import diff_inputs
 from .errors import ADVICE, BackupCopyError, describe_failure
 from .finder import BackupGone, find_backup, find_copies_of
@@ -146,6 +146,10 @@ class BackupCopyProvider(ResourceProvider):
     # ------------------------------------------------------------------ check / diff
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs, failures = check_inputs(news, self._default_region())
+        if _olds.get("sourceBackupId") and _olds.get("region") and _olds.get("resourceIdentity"):
+            # The engine holds this resource in state: note which copy create must never adopt (see claims.py).
+            recorded = CopyInputs.from_props(_olds)
+            RECORDED.note(Claim.for_request(recorded.identity, recorded.copy_request()))
         return CheckResult(inputs, [CheckFailure(prop, reason) for prop, reason in failures])
 
     def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
@@ -178,7 +182,7 @@ class BackupCopyProvider(ResourceProvider):
 
         request = inputs.copy_request()
         claim = Claim.for_request(inputs.identity, request)
-        copy, confirmed_ids = self._adoptable_copy(fsx, inputs, source, claim)
+        copy, existing_ids = self._adoptable_copy(fsx, inputs, source, claim)
         # FSx allows 50 tags (the source's count too with CopyTags); the claim uses one when there is room.
         inherited = len(tagging.visible(source_tags)) if inputs.copy_tags else 0
         claimed = len(request.get("Tags", [])) + inherited < MAX_TAGS
@@ -190,7 +194,7 @@ class BackupCopyProvider(ResourceProvider):
                     f"BackupCopy {inputs.label}: no room for the provider's claim tag (50 tags in all); "
                     "if this create is interrupted, the next one cannot adopt the copy it started"
                 )
-            copy = self._start_copy(fsx, inputs, request, request_token(claim, confirmed_ids), deadline)
+            copy = self._start_copy(fsx, inputs, request, request_token(claim, existing_ids), deadline)
             pulumi.log.info(
                 f"BackupCopy {inputs.label}: copying {inputs.source_backup_id} ({inputs.source_region}) "
                 f"to {copy['BackupId']} ({inputs.region})"
@@ -202,39 +206,38 @@ class BackupCopyProvider(ResourceProvider):
             )
 
         copy = self._wait_available(fsx, inputs, copy, deadline)
-        if claimed:
-            fsx.tag_resource(
-                ResourceARN=copy["ResourceARN"], Tags=[{"Key": CLAIM_TAG, "Value": claim.confirmed().tag_value()}]
-            )
         self._apply_tags(fsx, inputs, copy, source_tags)
         final = find_backup(fsx, copy["BackupId"])
+        RECORDED.note(claim, final["BackupId"])  # from here on, this copy is the one the engine records
         return CreateResult(final["BackupId"], outputs_of(final, inputs, source_tags))
 
     def _adoptable_copy(
         self, fsx: Any, inputs: CopyInputs, source: Mapping[str, Any], claim: Claim
     ) -> tuple[dict[str, Any] | None, list[str]]:
-        """A copy an unfinished create of this resource left (pending claim), and the ids of confirmed ones."""
+        """A copy an interrupted create of this resource left, if one may be adopted; and the ids of all copies
+        made for these inputs (they make the ClientRequestToken differ from theirs). See claims.py."""
         file_system_id = (source.get("FileSystem") or {}).get("FileSystemId")
         if not file_system_id:
             return None, []
-        pending: list[dict[str, Any]] = []
-        confirmed: list[str] = []
+        recorded = RECORDED.get(claim.identity)
+        same: list[dict[str, Any]] = []
         for backup in find_copies_of(fsx, file_system_id):
             found = claim_of(backup)
-            if found is None or not found.same_resource(claim):
+            if found is None or found.identity != claim.identity:
                 continue
-            if found.state == CONFIRMED:
-                if found.same_request(claim):
-                    confirmed.append(backup["BackupId"])
-            elif found.state == PENDING:
-                if found.same_request(claim) and backup.get("Lifecycle") != "FAILED":
-                    pending.append(backup)
-                else:
-                    self._discard(fsx, inputs, backup, "left by an earlier create with other inputs")
-        pending.sort(key=lambda b: str(b.get("CreationTime")), reverse=True)
-        for extra in pending[1:]:
-            self._discard(fsx, inputs, extra, "a duplicate left by an earlier create")
-        return (pending[0] if pending else None), confirmed
+            if found == claim:
+                same.append(backup)
+            elif recorded is None:
+                self._discard(fsx, inputs, backup, "left by an earlier create with other inputs")
+        same_ids = [b["BackupId"] for b in same]
+        if recorded == claim:
+            return None, same_ids  # `up --replace`: one of these is the copy in state
+        usable = sorted(
+            (b for b in same if b.get("Lifecycle") != "FAILED"), key=lambda b: str(b.get("CreationTime")), reverse=True
+        )
+        for extra in [*usable[1:], *(b for b in same if b.get("Lifecycle") == "FAILED")]:
+            self._discard(fsx, inputs, extra, "a duplicate left by an interrupted create")
+        return (usable[0] if usable else None), same_ids
 
     def _discard(self, fsx: Any, inputs: CopyInputs, backup: Mapping[str, Any], why: str) -> None:
         try:
@@ -376,13 +379,16 @@ class BackupCopyProvider(ResourceProvider):
         clock = RUNTIME.clock
         deadline = clock.now() + timeout
         attempt = 0
+        identity = Claim.for_request(str(applied.get("resourceIdentity") or ""), {}).identity
         while True:
             try:
                 fsx.delete_backup(BackupId=_id)
+                RECORDED.deleted(identity, _id)
                 return
             except ClientError as error:
                 code = error.response["Error"]["Code"]
                 if code == "BackupNotFound":
+                    RECORDED.deleted(identity, _id)
                     return  # already gone: the goal is reached
                 if code not in RETRYABLE_DELETE_ERRORS:
                     raise describe_failure(label, "DeleteBackup", error, {"region": region}) from None
