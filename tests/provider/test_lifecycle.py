@@ -75,7 +75,7 @@ def test_progress_is_logged_while_waiting(
     assert any("copying " + source in line for line in logged)
     progress = [line for line in logged if "COPYING" in line]
     assert progress and all("%" in line and "after" in line for line in progress)
-    assert len(progress) < 20  # a 2-hour copy is not reported every few seconds
+    assert len(progress) <= 30  # a 2-hour copy: polling every 30 s would report 240 times
 
 
 def test_tags_update_in_place_and_leave_aws_tags_alone(fsx: FsxAccount) -> None:
