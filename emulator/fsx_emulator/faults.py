@@ -8,8 +8,10 @@ from dataclasses import dataclass
 
 from .exceptions import INJECTABLE_ERRORS, injectable
 
-# A pseudo error code: the connection is closed without an HTTP response.
+# Pseudo error codes: the connection is closed without an HTTP response; or the call is carried out and its
+# response held back for ``message`` seconds (a slow network: a client killed meanwhile never learns the result).
 DROP_CONNECTION = "DropConnection"
+HOLD_RESPONSE = "HoldResponse"
 
 
 @dataclass
@@ -32,8 +34,12 @@ class FaultPlan:
         self.injected: dict[str, int] = {}
 
     def add(self, operation: str, error: str, count: int = 1, message: str | None = None) -> None:
-        if error != DROP_CONNECTION and error not in INJECTABLE_ERRORS:
-            raise ValueError(f"cannot inject {error!r}; choose one of {[*INJECTABLE_ERRORS, DROP_CONNECTION]}")
+        if error not in (DROP_CONNECTION, HOLD_RESPONSE) and error not in INJECTABLE_ERRORS:
+            raise ValueError(
+                f"cannot inject {error!r}; choose one of {[*INJECTABLE_ERRORS, DROP_CONNECTION, HOLD_RESPONSE]}"
+            )
+        if error == HOLD_RESPONSE:
+            float(message or 0)  # seconds; refuse anything else now rather than in a server thread
         if count < 1:
             raise ValueError("count must be at least 1")
         with self._lock:

@@ -6,6 +6,7 @@ between the client and the service (throttling, 5xx, a dropped connection), not 
 
 import json
 import socket
+import time
 from typing import Any
 
 from botocore.exceptions import ConnectionClosedError
@@ -14,7 +15,7 @@ from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult
 from moto.fsx.responses import FSxResponse
 
-from .faults import DROP_CONNECTION
+from .faults import DROP_CONNECTION, HOLD_RESPONSE
 from .models import EmulatedFSxBackend
 from .state import STATE
 
@@ -35,6 +36,10 @@ class EmulatedFSxResponse(FSxResponse):
         fault = STATE.faults.take(self._get_action())
         if fault is None:
             return super().call_action()
+        if fault.error == HOLD_RESPONSE:
+            response = super().call_action()
+            time.sleep(float(fault.message or 5))  # simulated network delay, not synchronisation
+            return response
         if fault.error == DROP_CONNECTION:
             self._drop_connection()
         error = fault.build()

@@ -509,7 +509,7 @@ def goals_from_program(
     stack: str,
     config: dict[str, Any],
     preview: bool = False,
-    extra: Callable[[], None] | None = None,
+    resource_ids: dict[str, Callable[[], str]] | None = None,
 ) -> list[Goal]:
     """Run a real Pulumi program under set_mocks and return what it registered, as the engine would receive it."""
     import runpy
@@ -521,7 +521,8 @@ def goals_from_program(
     class Capture(pulumi.runtime.Mocks):
         def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
             registered.append(Goal(args.typ, args.name, dict(args.inputs)))
-            return f"{args.name}-id", dict(args.inputs)
+            make_id = (resource_ids or {}).get(args.typ)
+            return (make_id() if make_id else f"{args.name}-id"), dict(args.inputs)
 
         def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
             return {}, None
@@ -534,8 +535,6 @@ def goals_from_program(
         @pulumi.runtime.test
         def run() -> Any:
             namespace = runpy.run_path(str(program), run_name="__main__")
-            if extra:
-                extra()
             outputs = [v.urn for v in namespace.values() if isinstance(v, pulumi.CustomResource)]
             return pulumi.Output.all(*outputs)
 

@@ -223,3 +223,42 @@ LIFECYCLE = [
     refresh_drops_deleted_copy,
     destroy,
 ]
+
+
+# --------------------------------------------------------------------------------------------- many resources
+FLEET = ROOT / "tests" / "engine" / "programs" / "fleet"
+
+
+@dataclass
+class Fleet:
+    account: FsxAccount
+    engine: Engine
+    source_backup_id: str
+
+    def goals(self, count: int, tagged: int = 0, wave: str = "1") -> list[Goal]:
+        config = {
+            "fleet:sourceBackupId": self.source_backup_id,
+            "fleet:sourceRegion": SOURCE_REGION,
+            "fleet:count": str(count),
+            "fleet:tagged": str(tagged),
+            "fleet:wave": wave,
+        }
+        return goals_from_program(FLEET / "__main__.py", "fleet", STACK, config)
+
+    def copies(self) -> list[dict[str, Any]]:
+        return [b for b in self.account.backups() if b["SourceBackupId"] == self.source_backup_id]
+
+
+@contextmanager
+def fleet(
+    account: FsxAccount, time_scale: float = 0.001, host_extra_env: dict[str, str] | None = None
+) -> Iterator[Fleet]:
+    assert account.endpoint_url
+    source = account.source_backup(SOURCE_REGION)
+    host = DynamicHost(FLEET, "fleet", host_env(account.endpoint_url, time_scale, extra=host_extra_env))
+    engine = Engine(host, "fleet", STACK, {"aws:region": DR_REGION})
+    try:
+        engine.prologue()
+        yield Fleet(account, engine, source)
+    finally:
+        host.stop()
