@@ -23,7 +23,9 @@ test: install
 
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy provider/fsx_backup_copy_provider sdk/pulumi_fsx_backup_copy emulator/fsx_emulator tests examples
+	$(VENV)/bin/mypy provider/fsx_backup_copy_provider sdk/pulumi_fsx_backup_copy emulator/fsx_emulator tests examples/demo.py bench
+	@# Each Pulumi program is a __main__ module of its own: one mypy run per program.
+	for program in examples/*/__main__.py tests/engine/programs/*/__main__.py; do $(VENV)/bin/mypy $$program || exit 1; done
 
 emulator: install
 	$(VENV)/bin/fsx-emulator --port $(PORT)
