@@ -113,6 +113,7 @@ def inspect(account_id: str = DEFAULT_ACCOUNT_ID) -> dict[str, Any]:
             "backups": backups,
             "peak_copies_in_progress": peak,
             "copies_in_progress": current,
+            "calls": dict(STATE.calls),
             "faults_injected": dict(STATE.faults.injected),
             "faults_pending": STATE.faults.pending(),
             "settings": STATE.settings.as_dict(),

@@ -33,6 +33,7 @@ class EmulatedFSxResponse(FSxResponse):
         super().setup_class(request, full_url, headers, use_raw_body)
 
     def call_action(self) -> TYPE_RESPONSE:
+        STATE.count_call(self._get_action())
         fault = STATE.faults.take(self._get_action())
         if fault is None:
             return super().call_action()

@@ -29,6 +29,12 @@ class EmulatorState:
     planned_failures: list[PlannedFailure] = field(default_factory=list)
     # What "now" is for the duration pace; in-process tests and benchmarks share a virtual clock with the provider.
     clock: Callable[[], float] = time.monotonic
+    # FSx API calls received, per operation (tests prove "no AWS call"; benchmarks count calls).
+    calls: dict[str, int] = field(default_factory=dict)
+
+    def count_call(self, operation: str) -> None:
+        with LOCK:
+            self.calls[operation] = self.calls.get(operation, 0) + 1
 
     def reset(self) -> None:
         with LOCK:
@@ -36,6 +42,7 @@ class EmulatorState:
             self.faults.clear()
             self.planned_failures.clear()
             self.clock = time.monotonic
+            self.calls.clear()
 
 
 STATE = EmulatorState()

@@ -81,6 +81,7 @@ class DynamicHost:
     """``python -u -m pulumi.dynamic`` as a separate process, with its stdout/stderr drained and kept."""
 
     def __init__(self, program_dir: Path, project: str, env: dict[str, str]) -> None:
+        self.program_dir, self.env = program_dir, env
         self.process = subprocess.Popen(
             [sys.executable, "-u", "-m", "pulumi.dynamic", "127.0.0.1:0"],
             cwd=program_dir,
@@ -191,6 +192,14 @@ class Engine:
             raise failed from None
         self.recorder.add(method, request, response)
         return response
+
+    def restart_host(self, env: dict[str, str] | None = None) -> None:
+        """A new provider process with the same state: what the next CLI run does after a crash."""
+        old = self.host
+        if old.process.poll() is None:
+            old.stop()
+        self.host = DynamicHost(old.program_dir, self.project, env or old.env)
+        self.prologue()
 
     def prologue(self) -> None:
         """Handshake (unimplemented), GetPluginInfo, CheckConfig (unimplemented), Configure."""

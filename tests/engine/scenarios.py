@@ -90,7 +90,7 @@ def world(
         engine.prologue()
         yield World(account, engine, source, config, provider_override)
     finally:
-        host.stop()
+        engine.host.stop()
 
 
 def _only(outcome: Outcome, step: str) -> None:
@@ -261,4 +261,4 @@ def fleet(
         engine.prologue()
         yield Fleet(account, engine, source)
     finally:
-        host.stop()
+        engine.host.stop()
