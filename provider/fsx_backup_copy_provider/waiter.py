@@ -1,10 +1,12 @@
 """Waiting for a copy: explicit pending and target states, a timeout, an injectable clock, and a poll schedule.
 
 botocore has no FSx waiters (the service model ships no waiters-2.json), so this is ours. The schedule:
-- while ProgressPercent rises, it estimates the time left from the observed rate and sleeps a fraction of it, so a
-  copy of hours costs a handful of DescribeBackups calls and polls densely only near the expected end;
-- without progress (the service may report 0 throughout), it backs off geometrically to a cap, which bounds how
-  late AVAILABLE is noticed.
+- while ProgressPercent is reported, it sleeps until the *earliest* end the percent allows (FSx reports whole
+  percents, so the true progress may be up to a point higher), never longer than a few times the time waited so far
+  (progress need not be linear): a copy of hours costs a handful of DescribeBackups calls, and AVAILABLE is seen
+  within seconds of the predicted end;
+- past that point, or without progress (the service may report 0 throughout), it polls at a growing interval
+  capped at ``max_blind_delay``, which bounds how late AVAILABLE is noticed.
 """
 
 import time
@@ -54,29 +56,27 @@ class UnexpectedState(Exception):
 class PollSchedule:
     first_delay: float = 5.0
     min_delay: float = 5.0
-    # Without a progress estimate: sleep this fraction of the time waited so far, at most max_blind_delay.
+    # Blind polling (no percent, or past the earliest predicted end): this fraction of the time waited, capped.
     blind_growth: float = 0.25
     max_blind_delay: float = 60.0
-    # With a progress estimate: sleep this fraction of the estimated time left, at most max_eta_delay.
-    eta_fraction: float = 0.5
-    max_eta_delay: float = 900.0
+    # A predicted sleep is at most this many times the time waited so far (or max_blind_delay, if larger).
+    max_growth: float = 4.0
+    # Between the earliest and the latest predicted end, polls are at most this far apart.
+    max_final_delay: float = 15.0
 
     def next_delay(self, elapsed: float, samples: list[tuple[float, int]]) -> float:
-        """Seconds until the next poll, given (time, percent) samples of this wait."""
+        """Seconds until the next poll, given (seconds waited, percent) samples of this wait."""
         if not samples:
             return self.first_delay
-        remaining = _estimated_remaining(samples)
-        if remaining is None:
-            return min(self.max_blind_delay, max(self.min_delay, self.blind_growth * elapsed))
-        return min(self.max_eta_delay, max(self.min_delay, self.eta_fraction * remaining))
-
-
-def _estimated_remaining(samples: list[tuple[float, int]]) -> float | None:
-    """Seconds left at the rate observed between the first and last sample, or None without a rising percent."""
-    (t0, p0), (t1, p1) = samples[0], samples[-1]
-    if p1 <= p0 or t1 <= t0 or p1 >= 100:
-        return None
-    return (100 - p1) * (t1 - t0) / (p1 - p0)
+        waited, percent = samples[-1]
+        if 0 < percent < 100 and waited > 0:
+            earliest_end = waited * 100 / (percent + 1)
+            if earliest_end - waited > self.min_delay:
+                return min(earliest_end - waited, max(self.max_blind_delay, self.max_growth * waited))
+            # Past the earliest end: the copy ends before waited * 100 / percent; poll that window finely.
+            latest_end = waited * 100 / percent
+            return min(self.max_final_delay, max(self.min_delay, (latest_end - waited) / 8))
+        return min(self.max_blind_delay, max(self.min_delay, self.blind_growth * elapsed))
 
 
 @dataclass
