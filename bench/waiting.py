@@ -49,8 +49,9 @@ def _one_wait(fsx: Any, source: str, duration: float, schedule: Any) -> tuple[in
     control.set_pace(seconds=duration)
     copy = fsx.copy_backup(SourceBackupId=source, SourceRegion="us-east-2")["Backup"]
     started = clock.now()
-    waiter = Waiter(fetch=lambda: find_backup(fsx, copy["BackupId"]), timeout=10 * 86400, clock=clock,
-                    schedule=schedule)
+    waiter = Waiter(
+        fetch=lambda: find_backup(fsx, copy["BackupId"]), timeout=10 * 86400, clock=clock, schedule=schedule
+    )
     waiter.wait(copy)
     lag = clock.now() - (started + duration)
     fsx.delete_backup(BackupId=copy["BackupId"])
@@ -63,7 +64,9 @@ def run() -> dict[str, Any]:
     with mock_aws():
         control.reset()
         src = boto3.client("fsx", region_name="us-east-2")
-        fs = src.create_file_system(FileSystemType="LUSTRE", StorageCapacity=1200, SubnetIds=["subnet-0123456789abcdef0"])
+        fs = src.create_file_system(
+            FileSystemType="LUSTRE", StorageCapacity=1200, SubnetIds=["subnet-0123456789abcdef0"]
+        )
         source = src.create_backup(FileSystemId=fs["FileSystem"]["FileSystemId"])["Backup"]["BackupId"]
         src.describe_backups(BackupIds=[source])  # AVAILABLE after one tick
         fsx = boto3.client("fsx", region_name="us-west-2")
@@ -80,8 +83,9 @@ def run() -> dict[str, Any]:
                     }
                 ours, fixed = row["ours"], row["fixed 30 s"]
                 row["calls_vs_fixed"] = round(ours["calls_median"] / fixed["calls_median"], 3)
-                row["goal_met"] = (duration < 1200 or (row["calls_vs_fixed"] <= 0.2
-                                   and ours["lag_median_s"] <= fixed["lag_median_s"])) and ours["lag_max_s"] <= 60
+                row["goal_met"] = (
+                    duration < 1200 or (row["calls_vs_fixed"] <= 0.2 and ours["lag_median_s"] <= fixed["lag_median_s"])
+                ) and ours["lag_max_s"] <= 60
                 results[f"{label}, progress {progress}"] = row
         control.reset()
     return results

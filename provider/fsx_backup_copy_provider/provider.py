@@ -25,6 +25,7 @@ from pulumi.dynamic import (
 )
 
 from . import aws, tagging
+from .batching import SHARED_DESCRIBES
 from .check import check_inputs
 from .claims import CLAIM_TAG, RECORDED, Claim, claim_of, request_token
 from .diff import diff_inputs
@@ -284,13 +285,19 @@ class BackupCopyProvider(ResourceProvider):
                     f"{backup.get('ProgressPercent') or 0}% after {elapsed:.0f}s"
                 )
 
+        def fetch() -> dict[str, Any]:
+            if not RUNTIME.share_describes:
+                return find_backup(fsx, backup_id)
+            return SHARED_DESCRIBES.fetch(fsx, backup_id, clock.now, RUNTIME.describe_freshness())
+
         waiter = Waiter(
-            fetch=lambda: find_backup(fsx, backup_id),
+            fetch=fetch,
             timeout=max(0.0, deadline - clock.now()),
             clock=clock,
             schedule=RUNTIME.schedule,
             on_poll=report,
         )
+        SHARED_DESCRIBES.watch(fsx, backup_id)
         try:
             return waiter.wait(copy)
         except CopyFailed as failure:
@@ -316,6 +323,8 @@ class BackupCopyProvider(ResourceProvider):
                 f"BackupCopy {inputs.label}: the copy {backup_id} was deleted by someone else "
                 "while it was being made; run `pulumi up` again to make a new one."
             ) from None
+        finally:
+            SHARED_DESCRIBES.unwatch(fsx, backup_id)
 
     def _apply_tags(
         self, fsx: Any, inputs: CopyInputs, backup: Mapping[str, Any], source_tags: Mapping[str, str]

@@ -39,6 +39,15 @@ class Runtime:
     # Progress lines at most this often per copy; the poll schedule already spaces polls (5 s to minutes apart).
     progress_log_interval: float = 0.0
     random: random_module.Random = field(default_factory=random_module.Random)
+    # Waiters in one process share DescribeBackups calls (batching.py); off only to measure the difference.
+    share_describes: bool = True
+
+    def describe_freshness(self) -> float:
+        """How old a shared DescribeBackups answer may be: half the shortest poll interval (scaled like sleeps),
+        so a waiter never reuses the answer of its own previous poll, only a neighbour's recent one."""
+        scale = self.clock.scale if isinstance(self.clock, ScaledClock) else 1.0
+        return self.schedule.min_delay * 0.5 * scale
+
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
