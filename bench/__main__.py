@@ -1,0 +1,88 @@
+"""`make bench`: every performance figure next to its goal and baseline; writes bench/results.json.
+
+Figures are measured side by side in one run (these machines are noisy); nothing here is asserted by the tests.
+"""
+
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pulumi
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.update(
+    AWS_ACCESS_KEY_ID="AKIAEMULATOR00000000", AWS_SECRET_ACCESS_KEY="bench-not-secret", AWS_EC2_METADATA_DISABLED="true"
+)
+pulumi.log.info = lambda *args, **kwargs: None  # progress lines would flood the table
+
+from bench import batching, through_host, waiting  # noqa: E402
+
+
+def main() -> int:
+    started = time.monotonic()
+    results: dict[str, Any] = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count()}}
+    results["1_waiting"] = waiting.run()
+    results["2_batching"] = batching.run()
+    results.update(through_host.run())
+    results["seconds"] = round(time.monotonic() - started, 1)
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    print_table(results)
+    return 0
+
+
+def print_table(r: dict[str, Any]) -> None:
+    print("\n1. Waiting (virtual time): DescribeBackups calls and detection lag, medians of 9 copies per row")
+    print(f"   {'copy':<26}{'ours calls/lag/max':>22}{'fixed 30 s':>18}{'terraform':>16}{'ours/fixed':>12}  goal")
+    for name, row in r["1_waiting"].items():
+        ours, fixed, tf = row["ours"], row["fixed 30 s"], row["terraform"]
+        print(
+            f"   {name:<26}{ours['calls_median']:>8} /{ours['lag_median_s']:>5}s /{ours['lag_max_s']:>5}s"
+            f"{fixed['calls_median']:>8} /{fixed['lag_median_s']:>5}s{tf['calls_median']:>7} /{tf['lag_median_s']:>5}s"
+            f"{row['calls_vs_fixed']:>12}  {'met' if row['goal_met'] else 'NOT met'}"
+        )
+    print("   goal (copies of 20 min and longer): calls <= 1/5 of fixed 30 s, median lag no worse; lag never > 60 s")
+
+    print("\n2. Batching: DescribeBackups calls per copy while waiting (shared / separate)")
+    for name, row in r["2_batching"].items():
+        print(
+            f"   {name:<16} {row['shared']['polling_calls_per_copy']:>6} / "
+            f"{row['separate']['polling_calls_per_copy']:<6}"
+            f" (all describes per create: {row['shared']['describe_calls_per_copy']} / "
+            f"{row['separate']['describe_calls_per_copy']})"
+        )
+
+    f = r["3_fleet"]
+    print(
+        f"\n3. Fleet: {f['copies']} copies of {f['copy_seconds']} s into one Region through the host: makespan "
+        f"{f['makespan_s']} s; AWS bound ceil(N/5)*T = {f['aws_bound_s']} s; ratio {f['ratio']} (goal <= 1.3); "
+        f"the host's 4 threads alone bound it at {f['host_bound_s']} s; peak in progress {f['peak_in_progress']}"
+    )
+
+    o = r["4_overhead"]
+    print("\n4. Overhead per call through the host (goal: warm Check and Diff median <= 5 ms; Read = 1 AWS call)")
+    print(
+        f"   Check: cold {o['check_ms']['cold']} ms, warm median {o['check_ms']['warm_median']} ms, "
+        f"p95 {o['check_ms']['warm_p95']} ms"
+    )
+    print(f"   Diff:  warm median {o['diff_ms']['warm_median']} ms, p95 {o['diff_ms']['warm_p95']} ms")
+    print(
+        f"   Read:  warm median {o['read_ms']['warm_median']} ms, p95 {o['read_ms']['warm_p95']} ms; "
+        f"AWS calls per Read: {o['aws_calls_per_read']}"
+    )
+
+    print("\n5. Preview of a large stack through the host (Check + Diff per resource; goal: flat, zero AWS calls)")
+    for size, row in r["5_large_preview"].items():
+        print(
+            f"   {size:>4} resources: {row['total_s']} s, {row['ms_per_resource']} ms/resource, "
+            f"{row['aws_calls']} AWS calls, host peak {row['host_peak_mib']} MiB"
+        )
+    print(f"\n(ran in {r['seconds']} s; results in bench/results.json)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,160 @@
+"""3-5: through the engine harness, the real dynamic host and the fsx-emulator server process.
+
+3. A fleet of N copies of duration T into one Region: makespan over AWS's bound ceil(N/5)*T.
+4. Provider overhead per call: Check, Diff and Read latency, cold (first call in a new host) and warm.
+5. Large stacks: a preview (Check + Diff per resource) of 100, 250 and 500 resources: time, AWS calls, host memory.
+"""
+
+import math
+import statistics
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from fsx_emulator.client import EmulatorClient
+from tests.engine import scenarios
+from tests.engine.harness import DynamicHost, Engine, Goal, StateEntry, host_env
+from tests.support import FsxAccount, start_emulator
+
+FLEET_SIZE, COPY_SECONDS = 20, 4.0
+
+
+def _timed(action: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    action()
+    return (time.perf_counter() - start) * 1000
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def _peak_memory_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+def fleet_makespan(account: FsxAccount) -> dict[str, Any]:
+    account.controls.reset()
+    account.controls.set_pace(seconds=COPY_SECONDS)
+    with scenarios.fleet(account, time_scale=0.002) as fleet:
+        goals = fleet.goals(FLEET_SIZE)
+        start = time.perf_counter()
+        outcome = fleet.engine.up(goals)
+        makespan = time.perf_counter() - start
+        assert not outcome.errors, outcome.errors
+        peak = account.controls.inspect()["peak_copies_in_progress"][scenarios.DR_REGION]
+        fleet.engine.destroy()
+    bound = math.ceil(FLEET_SIZE / 5) * COPY_SECONDS
+    return {
+        "copies": FLEET_SIZE,
+        "copy_seconds": COPY_SECONDS,
+        "makespan_s": round(makespan, 2),
+        "aws_bound_s": bound,
+        "ratio": round(makespan / bound, 2),
+        "peak_in_progress": peak,
+        "host_bound_s": math.ceil(FLEET_SIZE / 4) * COPY_SECONDS,
+    }
+
+
+def call_overhead(account: FsxAccount) -> dict[str, Any]:
+    account.controls.reset()
+    with scenarios.world(account) as w:
+        [goal] = w.goals()
+        urn = w.urn
+        cold_check = _timed(lambda: w.engine.check(urn, goal, {}))  # first resource call: loads the provider
+        scenarios.up_creates(w)
+        entry = w.engine.state[urn]
+        checks = [_timed(lambda: w.engine.check(urn, goal, entry.inputs)) for _ in range(200)]
+        news = w.engine.check(urn, goal, entry.inputs)
+        diffs = [_timed(lambda: w.engine.diff(entry, news, urn, goal.type)) for _ in range(200)]
+        before = account.controls.inspect()["calls"]
+        reads = [_timed(lambda: w.engine.call("Read", _read(entry))) for _ in range(50)]
+        after = account.controls.inspect()["calls"]
+        calls_per_read = {
+            op: (after.get(op, 0) - before.get(op, 0)) / 50 for op in after if after.get(op, 0) != before.get(op, 0)
+        }
+    account.controls.reset()
+    with scenarios.world(account) as fresh:
+        [goal] = fresh.goals()
+        cold_diff_check = _timed(lambda: fresh.engine.check(fresh.urn, goal, {}))
+    return {
+        "check_ms": {
+            "cold": round(cold_check, 1),
+            "cold_again": round(cold_diff_check, 1),
+            "warm_median": round(statistics.median(checks), 2),
+            "warm_p95": round(_percentile(checks, 0.95), 2),
+        },
+        "diff_ms": {"warm_median": round(statistics.median(diffs), 2), "warm_p95": round(_percentile(diffs, 0.95), 2)},
+        "read_ms": {"warm_median": round(statistics.median(reads), 2), "warm_p95": round(_percentile(reads, 0.95), 2)},
+        "aws_calls_per_read": calls_per_read,
+    }
+
+
+def _read(entry: StateEntry) -> Any:
+    from pulumi.runtime.proto import provider_pb2
+
+    from tests.engine.harness import to_struct
+
+    return provider_pb2.ReadRequest(
+        id=entry.id, urn=entry.urn, properties=to_struct(entry.outputs), inputs=to_struct(entry.inputs), type=entry.type
+    )
+
+
+def large_preview(account: FsxAccount) -> dict[str, Any]:
+    account.controls.reset()
+    with scenarios.fleet(account) as fleet:
+        [template_goal] = fleet.goals(1)
+        assert not fleet.engine.up([template_goal]).errors
+        [template] = fleet.engine.state.values()
+        results: dict[str, Any] = {}
+        for size in (100, 250, 500):
+            host = DynamicHost(scenarios.FLEET, "fleet", host_env(account.endpoint_url or ""))
+            engine = Engine(host, "fleet", scenarios.STACK, {"aws:region": scenarios.DR_REGION})
+            engine.prologue()
+            entries = []
+            for i in range(size):
+                name = f"copy-{i:04d}"
+                inputs = {**template.inputs, "resourceIdentity": f"fleet/dr/{name}"}
+                urn = engine.urn(template.type, name)
+                goal = Goal(template.type, name, inputs)
+                outputs = {**template.outputs, "backupId": f"backup-{i:017x}"}
+                entries.append((goal, StateEntry(urn, template.type, outputs["backupId"], inputs, outputs)))
+            calls_before = account.controls.inspect()["calls"]
+
+            def preview_one(item: tuple[Goal, StateEntry], engine: Engine = engine) -> None:
+                goal, entry = item
+                news = engine.check(entry.urn, goal, entry.inputs)
+                engine.diff(entry, news, entry.urn, goal.type)
+
+            start = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=16) as pool:  # the engine sends them all at once
+                list(pool.map(preview_one, entries))
+            elapsed = time.perf_counter() - start
+            results[str(size)] = {
+                "total_s": round(elapsed, 2),
+                "ms_per_resource": round(elapsed * 1000 / size, 2),
+                "aws_calls": sum(account.controls.inspect()["calls"].values()) - sum(calls_before.values()),
+                "host_peak_mib": _peak_memory_mib(host.process.pid),
+            }
+            host.stop()
+        fleet.engine.destroy()
+    return results
+
+
+def run() -> dict[str, Any]:
+    emulator = start_emulator()
+    try:
+        account = FsxAccount(controls=EmulatorClient(emulator.endpoint), endpoint_url=emulator.endpoint)
+        return {
+            "3_fleet": fleet_makespan(account),
+            "4_overhead": call_overhead(account),
+            "5_large_preview": large_preview(account),
+        }
+    finally:
+        emulator.stop()
