@@ -80,12 +80,13 @@ def test_keywords_register_type_token_and_wire_inputs(mocks: RecordingMocks) -> 
 def test_args_object_is_the_same_as_keywords(mocks: RecordingMocks) -> Any:
     a = BackupCopy("a", BackupCopyArgs(source_backup_id="backup-0a3364eded1014b28", copy_tags=True))
     b = BackupCopy("b", source_backup_id="backup-0a3364eded1014b28", copy_tags=True)
+    c = BackupCopy("c", args=BackupCopyArgs(source_backup_id="backup-0a3364eded1014b28", copy_tags=True))
 
     def check(_: Any) -> None:
-        first, second = ({k: v for k, v in r.inputs.items() if k != "resourceIdentity"} for r in mocks.resources)
-        assert first == second and first["copyTags"] is True
+        first, second, third = ({k: v for k, v in r.inputs.items() if k != "resourceIdentity"} for r in mocks.resources)
+        assert first == second == third and first["copyTags"] is True
 
-    return pulumi.Output.all(a.urn, b.urn).apply(check)
+    return pulumi.Output.all(a.urn, b.urn, c.urn).apply(check)
 
 
 @pulumi.runtime.test
