@@ -13,8 +13,9 @@ side is whether the engine has *recorded* one of those copies. The engine tells 
 (create, or rerun after an interrupted create). ``check`` notes the recorded inputs per identity in this process
 (``RecordedCopies``), and ``create``, which the engine sends next in the same provider process, decides:
 
-- nothing recorded: every copy with this identity is unrecorded; adopt the one made for these inputs (an
-  interrupted create or a timed-out wait left it) and delete the others;
+- nothing recorded: every copy with this identity is unrecorded; adopt the newest one made for these inputs (an
+  interrupted create or a timed-out wait left it). Others are reported, never deleted (a copy kept with
+  retainOnDelete looks the same); only FAILED ones are deleted;
 - recorded with other inputs (a replacing change): adopt a copy made for the new inputs, if an interrupted earlier
   attempt left one; the recorded copy has the old inputs and is left for the engine to delete;
 - recorded with the same inputs (``pulumi up --replace``): one of those copies is the recorded one, so never adopt;

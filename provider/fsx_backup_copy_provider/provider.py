@@ -226,19 +226,28 @@ class BackupCopyProvider(ResourceProvider):
             found = claim_of(backup)
             if found is None or found.identity != claim.identity:
                 continue
-            if found == claim:
+            if backup.get("Lifecycle") == "FAILED":
+                self._discard(fsx, inputs, backup, "a failed copy left by an earlier create")
+            elif found == claim:
                 same.append(backup)
             elif recorded is None:
-                self._discard(fsx, inputs, backup, "left by an earlier create with other inputs")
+                self._report_unmanaged(inputs, backup)
         same_ids = [b["BackupId"] for b in same]
         if recorded == claim:
             return None, same_ids  # `up --replace`: one of these is the copy in state
-        usable = sorted(
-            (b for b in same if b.get("Lifecycle") != "FAILED"), key=lambda b: str(b.get("CreationTime")), reverse=True
-        )
-        for extra in [*usable[1:], *(b for b in same if b.get("Lifecycle") == "FAILED")]:
-            self._discard(fsx, inputs, extra, "a duplicate left by an interrupted create")
+        usable = sorted(same, key=lambda b: str(b.get("CreationTime")), reverse=True)
+        for extra in usable[1:]:
+            self._report_unmanaged(inputs, extra)
         return (usable[0] if usable else None), same_ids
+
+    def _report_unmanaged(self, inputs: CopyInputs, backup: Mapping[str, Any]) -> None:
+        # Never deleted automatically: a copy kept by retainOnDelete or `pulumi state delete` looks the same as
+        # one an interrupted create left, and deleting the former would lose data the user chose to keep.
+        pulumi.log.warn(
+            f"BackupCopy {inputs.label}: {backup['BackupId']} ({backup.get('Lifecycle')}) was made for this resource "
+            "earlier (an interrupted create, or a copy kept by retainOnDelete) and is not managed by this stack; "
+            "delete it if it is not needed"
+        )
 
     def _discard(self, fsx: Any, inputs: CopyInputs, backup: Mapping[str, Any], why: str) -> None:
         try:

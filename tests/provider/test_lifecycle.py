@@ -232,3 +232,24 @@ def test_many_tags_beyond_the_claim_budget_still_create(fsx: FsxAccount) -> None
     tags = {f"k{i}": "v" for i in range(50)}
     outs = BackupCopyProvider().create(checked(**copy_inputs(source, tags=tags))).outs or {}
     assert outs["tags"] == tags
+
+
+def test_a_copy_kept_by_retain_on_delete_is_never_deleted_by_a_later_create(
+    fsx: FsxAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fsx_backup_copy_provider import claims
+    from fsx_backup_copy_provider import provider as provider_module
+
+    source = fsx.source_backup(SRC)
+    fsx.kms_key(DST, alias="alias/one")
+    fsx.kms_key(DST, alias="alias/two")
+    kept = BackupCopyProvider().create(checked(**copy_inputs(source, kmsKeyId="alias/one")))
+    # `pulumi destroy` with retainOnDelete (or `pulumi state delete`): the copy stays, the state forgets it; the
+    # next run is a new provider process.
+    monkeypatch.setattr(provider_module, "RECORDED", claims.RecordedCopies())
+    warnings: list[str] = []
+    monkeypatch.setattr(pulumi.log, "warn", lambda message, *a, **k: warnings.append(message))
+
+    new = BackupCopyProvider().create(checked(**copy_inputs(source, kmsKeyId="alias/two")))
+    assert {c["BackupId"] for c in copies_of(fsx, source)} == {kept.id, new.id}
+    assert any(kept.id in w and "not managed by this stack" in w for w in warnings)
