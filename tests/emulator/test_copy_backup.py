@@ -310,3 +310,33 @@ def test_created_backups_reach_available(account: FsxAccount) -> None:
 def test_create_backup_of_unknown_file_system(account: FsxAccount) -> None:
     error = error_of(account.client(SRC).create_backup, FileSystemId="fs-0123456789abcdef0")
     assert error["Error"]["Code"] == "FileSystemNotFound"
+
+
+def test_concurrent_copies_never_exceed_the_limit(account: FsxAccount) -> None:
+    source = account.source_backup(SRC)
+    account.controls.set_pace(ticks=1000)
+    outcomes: list[str] = []
+
+    def copy() -> None:
+        fsx = FsxAccount(account.controls, account.endpoint_url).client(DST)
+        try:
+            fsx.copy_backup(SourceBackupId=source, SourceRegion=SRC)
+            outcomes.append("copied")
+        except ClientError as error:
+            outcomes.append(error.response["Error"]["Code"])
+
+    threads = [threading.Thread(target=copy) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["ServiceLimitExceeded"] * 11 + ["copied"] * 5
+    assert account.controls.inspect()["peak_copies_in_progress"] == {DST: 5}
+
+
+def test_hold_response_carries_out_the_call_and_answers_late(account: FsxAccount) -> None:
+    source = account.source_backup(SRC)
+    account.controls.inject_fault("CopyBackup", "HoldResponse", message="0.3")
+    copy = account.client(DST).copy_backup(SourceBackupId=source, SourceRegion=SRC)["Backup"]
+    assert [b["BackupId"] for b in account.backups() if b["SourceBackupId"] == source] == [copy["BackupId"]]
+    assert account.controls.inspect()["calls"]["CopyBackup"] == 1

@@ -9,6 +9,7 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -76,3 +77,31 @@ def test_response_patterns(pattern: object, actual: object, ok: bool) -> None:
     from tests.engine.replay import matches
 
     assert (matches(pattern, actual) == []) is ok
+
+
+def test_recorded_requests_have_the_engines_contents() -> None:
+    """What the engine puts where (contract §3.1): old outputs in Diff/Update/Delete, unknowns only in previews'
+    Check/Diff, an empty-olds second Check on replacement, plain values (no secret wrappers)."""
+    from tests.engine.harness import UNKNOWN
+
+    entries = read_log(GOLDEN / "up-update-replace-destroy.jsonl")
+    by_method: dict[str, list[dict[str, Any]]] = {}
+    for entry in entries:
+        by_method.setdefault(entry["method"].rsplit("/", 1)[-1], []).append(entry["request"])
+    for method in ("Diff", "Update"):
+        for request in by_method[method]:
+            assert "backupId" in request["olds"] and "backupId" not in request["oldInputs"], method
+    for request in by_method["Delete"]:
+        assert "backupId" in request["properties"] and "backupId" not in request["oldInputs"]
+    for method, requests in by_method.items():
+        for request in requests:
+            text = json.dumps(request)
+            assert "4dabf18193072939515e22adb298388d" not in text or method == "Configure"
+            if UNKNOWN in text:
+                assert method in ("Check", "Diff"), method
+    methods = [e["method"].rsplit("/", 1)[-1] for e in entries]
+    creates = [i for i, m in enumerate(methods) if m == "Create"]
+    replacement_creates = creates[1:]
+    for index in replacement_creates:  # every Create of a replacement follows a Check with empty olds
+        check = entries[index - 1] if methods[index - 1] == "Check" else entries[index - 2]
+        assert check["request"].get("olds", {}) == {}
