@@ -45,6 +45,17 @@ def _timeouts(opts: pulumi.ResourceOptions | None) -> dict[str, str] | None:
     return {name: value for name, value in given.items() if value} or None
 
 
+def _identity(resource_name: str, opts: pulumi.ResourceOptions | None) -> str:
+    """project/stack/[parent type::parent name/]name, known when the resource is declared (the URN is an Output).
+
+    Like the URN, it tells apart same-named resources under different parents; Python resources do not keep their
+    own parent, so only the direct parent is included.
+    """
+    parent = opts.parent if opts is not None else None
+    scope = [f"{getattr(parent, '_type', '?')}::{getattr(parent, '_name', '?')}"] if parent is not None else []
+    return "/".join([pulumi.get_project(), pulumi.get_stack(), *scope, resource_name])
+
+
 class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
     """A copy of an FSx backup, made with CopyBackup and kept AVAILABLE; type pulumi-python:dynamic/fsx:BackupCopy."""
 
@@ -102,7 +113,7 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
 
         props: dict[str, Any] = {p.python_name: getattr(resource_args, p.python_name) for p in INPUTS if not p.internal}
         props["custom_timeouts"] = _timeouts(opts)
-        props["resource_identity"] = f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
+        props["resource_identity"] = _identity(resource_name, opts)
         for output in OUTPUTS:
             props.setdefault(output.python_name, None)
         super().__init__(BackupCopyProvider(), resource_name, props, opts)

@@ -141,3 +141,21 @@ def test_programs_type_check_and_type_errors_are_caught(tmp_path: Path) -> None:
     stdout, _, status = mypy_api.run(["--strict", "--follow-imports=silent", str(bad)])
     assert status == 1
     assert "copy_tags" in stdout and "source_backup_id" in stdout
+
+
+@pulumi.runtime.test
+def test_same_name_under_different_parents_has_different_identities(mocks: RecordingMocks) -> Any:
+    class Site(pulumi.ComponentResource):
+        def __init__(self, name: str) -> None:
+            super().__init__("acme:storage:Site", name)
+
+    copies = [
+        BackupCopy("copy", source_backup_id="backup-0a3364eded1014b28", opts=pulumi.ResourceOptions(parent=Site(site)))
+        for site in ("paris", "tokyo")
+    ]
+
+    def check(_: Any) -> None:
+        identities = [r.inputs["resourceIdentity"] for r in mocks.resources if r.typ == TYPE_TOKEN]
+        assert sorted(identities) == ["proj/dev/acme:storage:Site::paris/copy", "proj/dev/acme:storage:Site::tokyo/copy"]
+
+    return pulumi.Output.all(*(c.urn for c in copies)).apply(check)
