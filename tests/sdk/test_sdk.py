@@ -156,6 +156,7 @@ def test_same_name_under_different_parents_has_different_identities(mocks: Recor
 
     def check(_: Any) -> None:
         identities = [r.inputs["resourceIdentity"] for r in mocks.resources if r.typ == TYPE_TOKEN]
-        assert sorted(identities) == ["proj/dev/acme:storage:Site::paris/copy", "proj/dev/acme:storage:Site::tokyo/copy"]
+        scope = "proj/dev/acme:storage:Site"
+        assert sorted(identities) == [f"{scope}::paris/copy", f"{scope}::tokyo/copy"]
 
     return pulumi.Output.all(*(c.urn for c in copies)).apply(check)
