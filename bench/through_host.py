@@ -74,7 +74,7 @@ def call_overhead(account: FsxAccount) -> dict[str, Any]:
         news = w.engine.check(urn, goal, entry.inputs)
         diffs = [_timed(lambda: w.engine.diff(entry, news, urn, goal.type)) for _ in range(200)]
         before = account.controls.inspect()["calls"]
-        reads = [_timed(lambda: w.engine.call("Read", _read(entry))) for _ in range(50)]
+        reads = [_timed(lambda: w.engine.read(entry)) for _ in range(50)]
         after = account.controls.inspect()["calls"]
         calls_per_read = {
             op: (after.get(op, 0) - before.get(op, 0)) / 50 for op in after if after.get(op, 0) != before.get(op, 0)
@@ -94,16 +94,6 @@ def call_overhead(account: FsxAccount) -> dict[str, Any]:
         "read_ms": {"warm_median": round(statistics.median(reads), 2), "warm_p95": round(_percentile(reads, 0.95), 2)},
         "aws_calls_per_read": calls_per_read,
     }
-
-
-def _read(entry: StateEntry) -> Any:
-    from pulumi.runtime.proto import provider_pb2
-
-    from tests.engine.harness import to_struct
-
-    return provider_pb2.ReadRequest(
-        id=entry.id, urn=entry.urn, properties=to_struct(entry.outputs), inputs=to_struct(entry.inputs), type=entry.type
-    )
 
 
 def large_preview(account: FsxAccount) -> dict[str, Any]:

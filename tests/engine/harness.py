@@ -411,21 +411,26 @@ class Engine:
                 deferred.append(old)
         return "replace"
 
+    def read(self, entry: StateEntry) -> provider_pb2.ReadResponse:
+        """The refresh Read: the state's id, old outputs as properties, old inputs as inputs."""
+        response: provider_pb2.ReadResponse = self.call(
+            "Read",
+            provider_pb2.ReadRequest(
+                id=entry.id,
+                urn=entry.urn,
+                properties=to_struct(entry.outputs),
+                inputs=to_struct(entry.inputs),
+                name=entry.urn.rsplit("::", 1)[-1],
+                type=entry.type,
+            ),
+        )
+        return response
+
     def refresh(self, preview_only: bool = False) -> Outcome:
         """``pulumi refresh`` (or ``preview --refresh``): Read each resource, then the swapped-roles Diff."""
         outcome = Outcome()
         for urn, entry in list(self.state.items()):
-            response = self.call(
-                "Read",
-                provider_pb2.ReadRequest(
-                    id=entry.id,
-                    urn=urn,
-                    properties=to_struct(entry.outputs),
-                    inputs=to_struct(entry.inputs),
-                    name=urn.rsplit("::", 1)[-1],
-                    type=entry.type,
-                ),
-            )
+            response = self.read(entry)
             if not response.id:
                 outcome.steps[urn] = "delete"  # gone: refresh drops it
                 if not preview_only:

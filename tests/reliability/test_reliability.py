@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.engine import scenarios
-from tests.engine.harness import CheckFailed, Goal, RpcFailed, StateEntry, from_struct, to_struct
+from tests.engine.harness import CheckFailed, Goal, RpcFailed, StateEntry, from_struct
 from tests.provider.test_check import BAD_INPUTS
 from tests.support import FsxAccount
 
@@ -264,7 +264,7 @@ def test_10_sixteen_mixed_operations_at_once_through_four_threads(server_account
             return str(entry.outputs["tags"]["wave"])
 
         def read(entry: StateEntry) -> str:
-            response = engine.call("Read", _read_request(entry))
+            response = engine.read(entry)
             return str(from_struct(response.properties)["backupId"])
 
         with ThreadPoolExecutor(max_workers=16) as pool:
@@ -286,11 +286,3 @@ def test_10_sixteen_mixed_operations_at_once_through_four_threads(server_account
         assert live == expected and len(live) == 12
         for entry in new_entries:
             assert entry.outputs["tags"]["index"] == entry.urn.rsplit("-", 1)[-1].lstrip("0") or "0"
-
-
-def _read_request(entry: StateEntry) -> Any:
-    from pulumi.runtime.proto import provider_pb2
-
-    return provider_pb2.ReadRequest(
-        id=entry.id, urn=entry.urn, properties=to_struct(entry.outputs), inputs=to_struct(entry.inputs), type=entry.type
-    )
