@@ -72,7 +72,7 @@ def call_overhead(account: FsxAccount) -> dict[str, Any]:
         entry = w.engine.state[urn]
         checks = [_timed(lambda: w.engine.check(urn, goal, entry.inputs)) for _ in range(200)]
         news = w.engine.check(urn, goal, entry.inputs)
-        diffs = [_timed(lambda: w.engine.diff(entry, news, urn, goal.type)) for _ in range(200)]
+        diffs = [_timed(lambda: w.engine.diff(entry, news)) for _ in range(200)]
         before = account.controls.inspect()["calls"]
         reads = [_timed(lambda: w.engine.read(entry)) for _ in range(50)]
         after = account.controls.inspect()["calls"]
@@ -120,7 +120,7 @@ def large_preview(account: FsxAccount) -> dict[str, Any]:
             def preview_one(item: tuple[Goal, StateEntry], engine: Engine = engine) -> None:
                 goal, entry = item
                 news = engine.check(entry.urn, goal, entry.inputs)
-                engine.diff(entry, news, entry.urn, goal.type)
+                engine.diff(entry, news)
 
             start = time.perf_counter()
             with ThreadPoolExecutor(max_workers=16) as pool:  # the engine sends them all at once

@@ -20,7 +20,6 @@ RETRY_CONFIG = Config(
 
 _clients: dict[tuple[str, str, str | None, str | None], Any] = {}
 _lock = threading.Lock()
-stats = {"clients_created": 0}  # observed by tests and benchmarks
 
 
 def _endpoint(service: str) -> str | None:
@@ -39,7 +38,6 @@ def client(service: str, region: str, profile: str | None) -> Any:
             session = boto3.session.Session(profile_name=profile) if profile else boto3.session.Session()
             cached = session.client(service, region_name=region, config=RETRY_CONFIG)
             _clients[key] = cached
-            stats["clients_created"] += 1
         return cached
 
 

@@ -35,6 +35,10 @@ def _digest(value: Any, length: int) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:length]
 
 
+def identity_hash(resource_identity: str) -> str:
+    return _digest(resource_identity, 16)
+
+
 @dataclass(frozen=True)
 class Claim:
     identity: str
@@ -44,7 +48,7 @@ class Claim:
     def for_request(cls, resource_identity: str, copy_request: dict[str, Any]) -> "Claim":
         request = {k: v for k, v in copy_request.items() if k not in ("ClientRequestToken", "Tags")}
         user_tags = sorted((t["Key"], t["Value"]) for t in copy_request.get("Tags", []) if t["Key"] != CLAIM_TAG)
-        return cls(_digest(resource_identity, 16), _digest({**request, "Tags": user_tags}, 16))
+        return cls(identity_hash(resource_identity), _digest({**request, "Tags": user_tags}, 16))
 
     @classmethod
     def parse(cls, value: str | None) -> "Claim | None":

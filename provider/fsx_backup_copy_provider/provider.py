@@ -27,7 +27,7 @@ from pulumi.dynamic import (
 from . import aws, tagging
 from .batching import SHARED_DESCRIBES
 from .check import check_inputs
-from .claims import CLAIM_TAG, RECORDED, Claim, claim_of, request_token
+from .claims import CLAIM_TAG, RECORDED, Claim, claim_of, identity_hash, request_token
 from .diff import diff_inputs
 from .errors import ADVICE, BackupCopyError, describe_failure
 from .finder import BackupGone, find_backup, find_copies_of
@@ -397,7 +397,7 @@ class BackupCopyProvider(ResourceProvider):
         clock = RUNTIME.clock
         deadline = clock.now() + timeout
         attempt = 0
-        identity = Claim.for_request(str(applied.get("resourceIdentity") or ""), {}).identity
+        identity = identity_hash(str(applied.get("resourceIdentity") or ""))
         while True:
             try:
                 fsx.delete_backup(BackupId=_id)

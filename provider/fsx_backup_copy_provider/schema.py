@@ -156,4 +156,3 @@ WIRE_TO_PYTHON: dict[str, str] = {p.wire_name: p.python_name for p in INPUTS} | 
     p.wire_name: p.python_name for p in OUTPUTS
 }
 PYTHON_TO_WIRE: dict[str, str] = {python: wire for wire, python in WIRE_TO_PYTHON.items()}
-REPLACING = tuple(p.wire_name for p in INPUTS if p.on_change is OnChange.REPLACE)

@@ -13,9 +13,8 @@ import secrets
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,6 +153,10 @@ class StateEntry:
     outputs: dict[str, Any]
     pending_delete: bool = False
 
+    @property
+    def name(self) -> str:
+        return self.urn.rsplit("::", 1)[-1]
+
 
 @dataclass
 class Outcome:
@@ -255,17 +258,18 @@ class Engine:
             raise CheckFailed([(f.property, f.reason) for f in response.failures])
         return from_struct(response.inputs)
 
-    def diff(self, entry: StateEntry, news: dict[str, Any], urn: str, goal_type: str) -> provider_pb2.DiffResponse:
+    def diff(self, entry: StateEntry, news: dict[str, Any]) -> provider_pb2.DiffResponse:
+        """Diff as the engine sends it: olds = the state's OUTPUTS, old_inputs = its inputs."""
         response: provider_pb2.DiffResponse = self.call(
             "Diff",
             provider_pb2.DiffRequest(
                 id=entry.id,
-                urn=urn,
+                urn=entry.urn,
                 olds=to_struct(entry.outputs),
                 news=to_struct(news),
                 old_inputs=to_struct(entry.inputs),
-                name=urn.rsplit("::", 1)[-1],
-                type=goal_type,
+                name=entry.name,
+                type=entry.type,
             ),
         )
         return response
@@ -318,7 +322,7 @@ class Engine:
                 urn=entry.urn,
                 properties=to_struct(entry.outputs),
                 old_inputs=to_struct(entry.inputs),
-                name=entry.urn.rsplit("::", 1)[-1],
+                name=entry.name,
                 type=entry.type,
             ),
         )
@@ -386,7 +390,7 @@ class Engine:
             replaces = True
             delete_first = goal.delete_before_replace
         else:
-            diff = self.diff(old, news, urn, goal.type)
+            diff = self.diff(old, news)
             with lock:
                 outcome.diffs[urn] = diff
             if not self.decide(diff, old.inputs, news):
@@ -420,7 +424,7 @@ class Engine:
                 urn=entry.urn,
                 properties=to_struct(entry.outputs),
                 inputs=to_struct(entry.inputs),
-                name=entry.urn.rsplit("::", 1)[-1],
+                name=entry.name,
                 type=entry.type,
             ),
         )
@@ -439,7 +443,7 @@ class Engine:
             refreshed = from_struct(response.properties)
             inputs = from_struct(response.inputs) if response.HasField("inputs") else entry.inputs
             view = StateEntry(urn, entry.type, response.id, inputs, refreshed)
-            diff = self.diff(view, entry.inputs, urn, entry.type)
+            diff = self.diff(view, entry.inputs)
             outcome.diffs[urn] = diff
             outcome.steps[urn] = "update" if self.decide(diff, view.inputs, entry.inputs) else "same"
             if not preview_only:
@@ -490,15 +494,6 @@ def preview_inputs(goal: Goal, unknown: set[str]) -> Goal:
         goal.custom_timeouts,
         goal.delete_before_replace,
     )
-
-
-@contextmanager
-def running_host(program_dir: Path, project: str, env: dict[str, str]) -> Iterator[DynamicHost]:
-    host = DynamicHost(program_dir, project, env)
-    try:
-        yield host
-    finally:
-        host.stop()
 
 
 def host_env(endpoint: str, time_scale: float = 0.001, extra: dict[str, str] | None = None) -> dict[str, str]:

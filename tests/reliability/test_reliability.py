@@ -259,7 +259,7 @@ def test_10_sixteen_mixed_operations_at_once_through_four_threads(server_account
             return engine.create(urn, goal, engine.check(urn, goal, {}))
 
         def update(entry: StateEntry) -> str:
-            goal = goals[entry.urn.rsplit("::", 1)[-1]]
+            goal = goals[entry.name]
             engine.update(entry, goal, engine.check(entry.urn, goal, entry.inputs))
             return str(entry.outputs["tags"]["wave"])
 
