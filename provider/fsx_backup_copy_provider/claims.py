@@ -1,34 +1,40 @@
-"""Which copy belongs to which resource: what makes create safe to rerun after a crash, and replace safe.
+"""Which copy belongs to which resource, and whether create already handed it to the engine.
 
-The dynamic host does not tell ``create`` the resource's URN, nor whether an earlier create of the same resource
-was interrupted. So every copy carries one tag, ``pulumi-fsx-backup-copy:claim = <identity>.<inputs>``:
+Under the real engine every deployment is a new provider process, and a rerun after a crash, ``pulumi up --replace``,
+``pulumi state taint`` and a resource added back after ``retainOnDelete`` or ``pulumi state delete`` all send the same
+olds-less Check and the same Create. Nothing in the requests or in process memory tells them apart, so the answer is
+written on the AWS side, on the copy itself, in one tag:
 
-- ``identity``: hash of the resource's project/stack/name (sent by the SDK), so two resources with identical
+    pulumi-fsx-backup-copy:claim = <identity>.<inputs>.<stage>
+
+- ``identity``: hash of the resource's project/stack/[parent/]name (sent by the SDK), so two resources with identical
   inputs never share a copy;
-- ``inputs``: hash of everything CopyBackup is given.
+- ``inputs``: hash of what decides which copy this is (source, its Region, destination Region, KMS key); tags are
+  left out because create sets them on an adopted copy anyway;
+- ``stage``: ``creating`` from the CopyBackup request on (so no copy ever exists unlabelled), turned into
+  ``returned`` by create's last AWS call before it hands the copy to the engine.
 
-The tag is part of the CopyBackup request, so no copy ever exists without it. What create cannot see on the AWS
-side is whether the engine has *recorded* one of those copies. The engine tells it, one call earlier: it sends
-``Check`` with the old inputs when the resource is in state (update, replace) and with empty olds when it is not
-(create, or rerun after an interrupted create). ``check`` notes the recorded inputs per identity in this process
-(``RecordedCopies``), and ``create``, which the engine sends next in the same provider process, decides:
-
-- nothing recorded: every copy with this identity is unrecorded; adopt the newest one made for these inputs (an
-  interrupted create or a timed-out wait left it). Others are reported, never deleted (a copy kept with
-  retainOnDelete looks the same); only FAILED ones are deleted;
-- recorded with other inputs (a replacing change): adopt a copy made for the new inputs, if an interrupted earlier
-  attempt left one; the recorded copy has the old inputs and is left for the engine to delete;
-- recorded with the same inputs (``pulumi up --replace``): one of those copies is the recorded one, so never adopt;
-  make a new copy with a new ClientRequestToken.
+Create adopts only a ``creating`` copy with its identity and inputs (an interrupted create or a timed-out wait left
+it). A ``returned`` copy is never adopted and never deleted: it is the copy in state (``up --replace``), or one the
+user kept. No crash can leave a copy that the engine recorded yet is still marked ``creating``, because the mark is
+written before create returns. The one window left is the other way round: between the mark and the engine saving
+the Create response (one gRPC answer), a crash leaves a ``returned`` copy that is not in state; the rerun makes a new
+copy and reports the leftover by id (docs/reliability.md measures the window).
 """
 
 import hashlib
 import json
-import threading
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 CLAIM_TAG = "pulumi-fsx-backup-copy:claim"
+
+
+class Stage(Enum):
+    CREATING = "creating"
+    RETURNED = "returned"
 
 
 def _digest(value: Any, length: int) -> str:
@@ -43,62 +49,79 @@ def identity_hash(resource_identity: str) -> str:
 class Claim:
     identity: str
     inputs: str
+    stage: Stage = Stage.CREATING
 
     @classmethod
-    def for_request(cls, resource_identity: str, copy_request: dict[str, Any]) -> "Claim":
-        request = {k: v for k, v in copy_request.items() if k not in ("ClientRequestToken", "Tags")}
-        user_tags = sorted((t["Key"], t["Value"]) for t in copy_request.get("Tags", []) if t["Key"] != CLAIM_TAG)
-        return cls(identity_hash(resource_identity), _digest({**request, "Tags": user_tags}, 16))
+    def for_copy(cls, resource_identity: str, region: str, copy_request: Mapping[str, Any]) -> "Claim":
+        deciding = {k: copy_request.get(k) for k in ("SourceBackupId", "SourceRegion", "KmsKeyId")}
+        return cls(identity_hash(resource_identity), _digest({**deciding, "Region": region}, 16))
 
     @classmethod
     def parse(cls, value: str | None) -> "Claim | None":
         parts = (value or "").split(".")
-        return cls(parts[0], parts[1]) if len(parts) >= 2 else None
+        if len(parts) < 2:
+            return None
+        # A claim written before stages existed (two parts) is treated as returned: never adopted, never deleted.
+        stage = Stage.CREATING if len(parts) > 2 and parts[2] == Stage.CREATING.value else Stage.RETURNED
+        return cls(parts[0], parts[1], stage)
 
-    def tag_value(self) -> str:
-        return f"{self.identity}.{self.inputs}"
+    def at(self, stage: Stage) -> "Claim":
+        return Claim(self.identity, self.inputs, stage)
+
+    def same_copy(self, other: "Claim") -> bool:
+        return (self.identity, self.inputs) == (other.identity, other.inputs)
+
+    def tag(self) -> dict[str, str]:
+        return {"Key": CLAIM_TAG, "Value": f"{self.identity}.{self.inputs}.{self.stage.value}"}
 
 
-def claim_of(backup: dict[str, Any]) -> Claim | None:
-    tags = {t["Key"]: t["Value"] for t in backup.get("Tags", [])}
+def claim_of(backup: Mapping[str, Any]) -> Claim | None:
+    tags = {t["Key"]: t.get("Value") for t in backup.get("Tags") or []}
     return Claim.parse(tags.get(CLAIM_TAG))
 
 
-def request_token(claim: Claim, existing_copy_ids: list[str]) -> str:
+@dataclass(frozen=True)
+class Claimed:
+    """This resource's copies in the destination Region, sorted by what create may do with each."""
+
+    adoptable: dict[str, Any] | None  # the newest unfinished copy made for these inputs
+    unfinished_elsewhere: list[dict[str, Any]]  # unfinished, for other inputs, or older duplicates: reported
+    failed: list[dict[str, Any]]  # unfinished and FAILED: deleted, they hold nothing
+    returned: list[dict[str, Any]]  # handed to the engine earlier: never adopted, never deleted
+
+    @property
+    def returned_ids(self) -> list[str]:
+        return sorted(b["BackupId"] for b in self.returned)
+
+
+def sort_claimed(backups: Iterable[Mapping[str, Any]], claim: Claim) -> Claimed:
+    """Sort the copies in ``backups`` that carry this resource's identity."""
+    same: list[dict[str, Any]] = []
+    others: list[dict[str, Any]] = []
+    failed: list[dict[str, Any]] = []
+    returned: list[dict[str, Any]] = []
+    for backup in backups:
+        found = claim_of(backup)
+        if found is None or found.identity != claim.identity:
+            continue
+        if found.stage is Stage.RETURNED:
+            returned.append(dict(backup))
+        elif backup.get("Lifecycle") == "FAILED":
+            failed.append(dict(backup))
+        elif found.same_copy(claim):
+            same.append(dict(backup))
+        else:
+            others.append(dict(backup))
+    same.sort(key=lambda b: str(b.get("CreationTime")), reverse=True)
+    return Claimed(same[0] if same else None, same[1:] + others, failed, returned)
+
+
+def request_token(claim: Claim, request: Mapping[str, Any], returned_ids: list[str]) -> str:
     """Deterministic ClientRequestToken (FSx: at most 63 of [A-Za-z0-9_.-]).
 
-    The same for a retry of the same create; different once a copy for these inputs exists, so a forced
-    replacement can never be answered with the old copy.
+    The same for a retry of the same create (botocore's retries, or a rerun after a crash whose DescribeBackups does
+    not list the copy yet); different once a copy of this resource has been returned, so ``up --replace`` can never
+    be answered with the copy it replaces. FSx binds a token to the request's parameters (tags included), so they are
+    part of it: a rerun with other tags gets another token rather than IncompatibleParameterError.
     """
-    return "pfbc-" + _digest([claim.identity, claim.inputs, sorted(existing_copy_ids)], 40)
-
-
-class RecordedCopies:
-    """Per identity, the claim (and id, once known) of the copy the engine holds in state.
-
-    Process memory is the right scope: the engine sends Check and then Create for a resource to the same provider
-    process, and a crash loses the note together with the create it was for.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._notes: dict[str, tuple[Claim, str | None]] = {}
-
-    def note(self, claim: Claim, backup_id: str | None = None) -> None:
-        with self._lock:
-            self._notes[claim.identity] = (claim, backup_id)
-
-    def get(self, identity: str) -> Claim | None:
-        with self._lock:
-            noted = self._notes.get(identity)
-        return noted[0] if noted else None
-
-    def deleted(self, identity: str, backup_id: str) -> None:
-        """The copy ``backup_id`` was deleted: forget it, unless the note is already about a newer copy."""
-        with self._lock:
-            noted = self._notes.get(identity)
-            if noted is not None and noted[1] in (None, backup_id):
-                del self._notes[identity]
-
-
-RECORDED = RecordedCopies()
+    return "pfbc-" + _digest([claim.identity, claim.inputs, dict(request), sorted(returned_ids)], 40)

@@ -1,8 +1,9 @@
-"""diff: compare old outputs (what the host passes) with new checked inputs, offline and never "unknown".
+"""diff: compare old outputs (what the host passes) with new checked inputs, never "unknown".
 
-Each input is compared with the value last applied (kept in the outputs), so a value AWS normalised (an alias
-given, an ARN returned; a defaulted Region) is no change. Tags are compared with what the copy really has, so a
-refresh that saw a tag changed by hand shows as a pending update.
+A replacing input is unchanged when it names what the copy already is, as FSx reports it in the outputs: the same
+source, source Region and destination Region (an omitted sourceRegion means an in-Region copy), and the same KMS key
+however it is spelled (keys.py; a digest of the reference as last applied answers the common case without a call).
+Tags are compared with what the copy really has, so a refresh that saw a tag changed by hand shows as an update.
 """
 
 from collections.abc import Mapping
@@ -10,8 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import tagging
+from .keys import KeyResolver, names_key
 from .schema import APPLIED_INPUTS, INPUTS, SOURCE_TAGS, OnChange
-from .unknowns import contains_unknown
+from .state import applied_matches
+from .unknowns import contains_unknown, is_unknown
 
 
 @dataclass(frozen=True)
@@ -24,32 +27,42 @@ class Difference:
         return bool(self.changed)
 
 
-def _effective(wire_name: str, value: Any, inputs: Mapping[str, Any]) -> Any:
-    if wire_name == "sourceRegion" and value is None:
-        return inputs.get("region")  # an in-Region copy
-    if wire_name == "copyTags" and value is None:
+def _kms_unchanged(old: Mapping[str, Any], applied: Mapping[str, Any], new: Any, resolve: KeyResolver) -> bool:
+    if new is None:
+        return applied.get("kmsKeyId") is None  # still the FSx-managed key
+    if applied_matches(applied, "kmsKeyId", new):
+        return True
+    region = old.get("region") or applied.get("region")
+    return isinstance(region, str) and names_key(new, old.get("kmsKeyId"), region, resolve)
+
+
+def _unchanged(prop: str, old: Mapping[str, Any], news: Mapping[str, Any], resolve: KeyResolver) -> bool:
+    applied: Mapping[str, Any] = old.get(APPLIED_INPUTS) or {}
+    new = news.get(prop)
+    if contains_unknown(new):
         return False
-    return value
+    if prop == "kmsKeyId":
+        return _kms_unchanged(old, applied, new, resolve)
+    if prop == "sourceRegion":
+        return (new or news.get("region")) == old.get("sourceRegion")
+    if prop == "copyTags":
+        return bool(new) == bool(old.get("copyTags"))
+    return new == old.get(prop)
 
 
-def diff_inputs(old_outputs: Mapping[str, Any], news: Mapping[str, Any]) -> Difference:
-    applied: Mapping[str, Any] = old_outputs.get(APPLIED_INPUTS) or old_outputs
+def diff_inputs(old_outputs: Mapping[str, Any], news: Mapping[str, Any], resolve: KeyResolver) -> Difference:
     changed: list[str] = []
     replaces: list[str] = []
     for prop in INPUTS:
         if prop.on_change is OnChange.IGNORE or prop.wire_name == "tags":
             continue
-        new = news.get(prop.wire_name)
-        differs = contains_unknown(new) or (
-            _effective(prop.wire_name, new, news) != _effective(prop.wire_name, applied.get(prop.wire_name), applied)
-        )
-        if differs:
+        if not _unchanged(prop.wire_name, old_outputs, news, resolve):
             changed.append(prop.wire_name)
             if prop.on_change is OnChange.REPLACE:
                 replaces.append(prop.wire_name)
 
     new_tags = news.get("tags")
-    if contains_unknown(new_tags) or contains_unknown(news.get("copyTags")):
+    if contains_unknown(new_tags) or is_unknown(news.get("copyTags")):
         changed.append("tags")
     else:
         wanted = tagging.desired(news.get("copyTags"), old_outputs.get(SOURCE_TAGS), new_tags)

@@ -1,8 +1,11 @@
 """Expected failures as one paragraph: which resource, which AWS error, what to do. Never secrets or credentials."""
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from botocore.exceptions import (
+    BotoCoreError,
     ClientError,
     EndpointConnectionError,
     NoCredentialsError,
@@ -100,3 +103,12 @@ def describe_failure(resource: str, action: str, error: BaseException, context: 
 class _Defaulting(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return f"<{key}>"
+
+
+@contextmanager
+def calling(resource: str, action: str, context: Mapping[str, Any]) -> Iterator[None]:
+    """Report an AWS failure inside the block as ``action`` (the call that failed), in one paragraph."""
+    try:
+        yield
+    except (ClientError, BotoCoreError) as error:
+        raise describe_failure(resource, action, error, dict(context)) from None

@@ -6,6 +6,8 @@ import pytest
 from pulumi.output import Unknown
 
 from fsx_backup_copy_provider import BackupCopyProvider
+from fsx_backup_copy_provider.diff import diff_inputs
+from fsx_backup_copy_provider.state import CopyInputs
 
 KEY_ARN = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
@@ -21,12 +23,23 @@ NEWS: dict[str, Any] = {
 }
 
 
+# What KMS says each alias names (the provider asks DescribeKey only when a reference is not the one applied).
+ALIASES = {"alias/dr": KEY_ARN, "alias/dr-again": KEY_ARN, "alias/other": KEY_ARN.replace("1234abcd", "9999abcd")}
+RESOLVED: list[str] = []
+
+
+def resolve(reference: str, region: str) -> str | None:
+    RESOLVED.append(reference)
+    return ALIASES.get(reference) if region == "us-west-2" else None
+
+
 def old_outputs(**changes: Any) -> dict[str, Any]:
     """Outputs as create returned them for NEWS: AWS reports the key's ARN and the tags the copy has."""
-    applied = {k: v for k, v in NEWS.items() if k not in ("tags", "__provider")}
+    applied = CopyInputs.from_props({k: v for k, v in NEWS.items() if k != "__provider"}).applied()
     outputs: dict[str, Any] = {
         "__provider": "p1",
         "backupId": "backup-0123456789abcdef0",
+        "sourceBackupId": NEWS["sourceBackupId"],
         "kmsKeyId": KEY_ARN,
         "tags": {"env": "dr"},
         "sourceRegion": "us-east-2",
@@ -41,8 +54,8 @@ def old_outputs(**changes: Any) -> dict[str, Any]:
 
 def diff(olds: dict[str, Any], **news_changes: Any) -> tuple[bool | None, list[str]]:
     news = {k: v for k, v in {**NEWS, **news_changes}.items() if v is not None}
-    result = BackupCopyProvider().diff("backup-0123456789abcdef0", olds, news)
-    return result.changes, list(result.replaces or [])
+    result = diff_inputs(olds, news, resolve)
+    return result.any, list(result.replaces)
 
 
 CASES: list[tuple[str, dict[str, Any], dict[str, Any], bool, list[str]]] = [
@@ -84,21 +97,58 @@ def test_diff(case: str, olds: dict[str, Any], news: dict[str, Any], changes: bo
 
 def test_in_region_copy_with_source_region_spelled_out_is_no_change() -> None:
     in_region = {"sourceRegion": None}
-    applied = {k: v for k, v in NEWS.items() if k not in ("tags", "__provider", "sourceRegion")}
-    olds = old_outputs(appliedInputs=applied, sourceRegion="us-west-2")
+    olds = old_outputs(sourceRegion="us-west-2")
     assert diff(olds, **in_region) == (False, [])
     assert diff(olds, sourceRegion="us-west-2") == (False, [])
 
 
 def test_copy_tags_keeps_inherited_tags_without_a_diff() -> None:
-    applied = {**old_outputs()["appliedInputs"], "copyTags": True}
-    olds = old_outputs(appliedInputs=applied, copyTags=True, tags={"team": "storage", "env": "dr"})
+    olds = old_outputs(copyTags=True, tags={"team": "storage", "env": "dr"})
     assert diff(olds, copyTags=True) == (False, [])
     # the user's tag overrides the inherited one
-    olds = old_outputs(appliedInputs=applied, copyTags=True, tags={"team": "mine", "env": "dr"})
+    olds = old_outputs(copyTags=True, tags={"team": "mine", "env": "dr"})
     assert diff(olds, copyTags=True, tags={"team": "mine", "env": "dr"}) == (False, [])
 
 
 def test_diff_never_answers_unknown() -> None:
     result = BackupCopyProvider().diff("backup-0123456789abcdef0", old_outputs(), dict(NEWS))
     assert result.changes is False  # not None: None would make the engine diff __provider itself
+
+
+KEY_ID = KEY_ARN.rsplit("/", 1)[-1]
+
+
+@pytest.mark.parametrize(
+    ("case", "old_kms", "new_kms", "replaces", "asks_kms"),
+    [
+        ("alias given, then the key's ARN", "alias/dr", KEY_ARN, [], False),
+        ("alias given, then the key's id", "alias/dr", KEY_ID, [], False),
+        ("key ARN given, then the key id", KEY_ARN, KEY_ID, [], False),
+        ("key id given, then the key ARN", KEY_ID, KEY_ARN, [], False),
+        ("key ARN given, then an alias of it", KEY_ARN, "alias/dr", [], True),
+        ("another alias of the same key", "alias/dr", "alias/dr-again", [], True),
+        ("an alias of another key", "alias/dr", "alias/other", ["kmsKeyId"], True),
+        ("another key's id", "alias/dr", KEY_ID.replace("1234abcd", "9999abcd"), ["kmsKeyId"], False),
+        ("an alias KMS cannot resolve", "alias/dr", "alias/missing", ["kmsKeyId"], True),
+        ("a key given, then none (the FSx-managed key)", "alias/dr", None, ["kmsKeyId"], False),
+    ],
+)
+def test_the_same_kms_key_named_another_way_is_no_change(
+    case: str, old_kms: str, new_kms: str | None, replaces: list[str], asks_kms: bool
+) -> None:
+    applied = CopyInputs.from_props({**NEWS, "kmsKeyId": old_kms}).applied()
+    RESOLVED.clear()
+    assert diff(old_outputs(appliedInputs=applied), kmsKeyId=new_kms) == (bool(replaces), replaces), case
+    assert bool(RESOLVED) is asks_kms, case
+
+
+def test_applied_inputs_never_hold_a_kms_reference_in_plaintext() -> None:
+    applied = CopyInputs.from_props(dict(NEWS)).applied()
+    assert NEWS["kmsKeyId"] not in str(applied) and applied["kmsKeyId"].startswith("sha256:")
+
+
+def test_state_written_by_0_1_0_diffs_the_same() -> None:
+    """0.1.0 kept the inputs verbatim under appliedInputs; such state must not show a change."""
+    legacy = {k: v for k, v in NEWS.items() if k not in ("tags", "__provider")}
+    assert diff(old_outputs(appliedInputs=legacy)) == (False, [])
+    assert diff(old_outputs(appliedInputs=legacy), kmsKeyId="alias/other") == (True, ["kmsKeyId"])

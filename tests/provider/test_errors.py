@@ -27,11 +27,6 @@ def _injected(code: str) -> Callable[[FsxAccount], dict[str, Any]]:
     return scenario
 
 
-def _too_many_tags(fsx: FsxAccount) -> dict[str, Any]:
-    source = fsx.source_backup(SRC, tags={f"s{i}": "v" for i in range(30)})
-    return copy_inputs(source, copyTags=True, tags={f"n{i}": "v" for i in range(25)})
-
-
 def _multi_az(fsx: FsxAccount) -> dict[str, Any]:
     fsx.controls.configure(regions_without_multi_az_windows=[DST])
     return copy_inputs(fsx.source_backup(SRC, fs_type="WINDOWS", windows_deployment="MULTI_AZ_1"))
@@ -73,7 +68,7 @@ def _ontap(fsx: FsxAccount) -> dict[str, Any]:
 
 SCENARIOS: dict[str, tuple[Callable[[FsxAccount], dict[str, Any]], str]] = {
     "BackupNotFound": (_unknown_source, "Check sourceBackupId and sourceRegion"),
-    "BadRequest": (_too_many_tags, "malformed"),
+    "BadRequest": (_injected("BadRequest"), "malformed"),
     "IncompatibleParameterError": (_injected("IncompatibleParameterError"), "same client request token"),
     "IncompatibleRegionForMultiAZ": (_multi_az, "Multi-AZ"),
     "InternalServerError": (_injected("InternalServerError"), "internal error"),
@@ -108,7 +103,11 @@ def test_missing_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(BackupCopyError) as caught:
         BackupCopyProvider().create(copy_inputs("backup-0123456789abcdef0"))
     message = str(caught.value)
-    assert message.startswith("BackupCopy 'copy': CopyBackup failed: no usable AWS credentials were found.")
+    # The first AWS call of a create reads the source backup; the message names that call.
+    assert message.startswith(
+        "BackupCopy 'copy': DescribeBackups of the source backup in us-east-2 failed: no usable AWS credentials were "
+        "found."
+    ), message
     assert "AWS_PROFILE" in message and "\n" not in message
 
 
@@ -117,3 +116,49 @@ def test_unknown_profile(monkeypatch: pytest.MonkeyPatch) -> None:
     provider._config_profile = "no-such-profile"  # what configure() stores from aws:profile
     with pytest.raises(BackupCopyError, match="profile named in aws:profile or AWS_PROFILE does not exist"):
         provider.create(copy_inputs("backup-0123456789abcdef0"))
+
+
+def test_copy_tags_over_fifty_tags_is_refused_before_copying(fsx: FsxAccount) -> None:
+    """30 source tags (copyTags) plus 30 of the user's: one clear message, no copy started, no misleading warning."""
+    source = fsx.source_backup(SRC, tags={f"s{i}": "v" for i in range(30)})
+    inputs = copy_inputs(source, copyTags=True, tags={f"n{i}": "v" for i in range(30)})
+    with pytest.raises(BackupCopyError) as caught:
+        BackupCopyProvider().create(BackupCopyProvider().check({}, inputs).inputs)
+    assert str(caught.value) == (
+        "BackupCopy 'copy': copyTags would give the copy the source backup's 30 tags plus your 30, 60 in all, and "
+        "FSx allows at most 50 per backup. Set copyTags to false, or give fewer tags."
+    )
+    assert [b for b in fsx.backups() if b["SourceBackupId"]] == []
+    assert "CopyBackup" not in fsx.controls.inspect()["calls"]
+
+
+def test_an_error_from_tag_resource_inside_create_names_that_call(
+    fsx: FsxAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(botocore.endpoint.time, "sleep", lambda seconds: None)
+    source = fsx.source_backup(SRC)
+    fsx.controls.inject_fault("TagResource", "ResourceNotFound", count=20, message="Injected for the test.")
+    with pytest.raises(BackupCopyError) as caught:
+        BackupCopyProvider().create(BackupCopyProvider().check({}, copy_inputs(source, tags={"env": "dr"})).inputs)
+    message = str(caught.value)
+    assert message.startswith(
+        "BackupCopy 'copy': TagResource (marking the copy as handed to Pulumi) failed with ResourceNotFound"
+    ), message
+    assert "CopyBackup" not in message
+
+
+def test_a_copy_deleted_between_available_and_the_final_read_gives_the_usual_message(
+    fsx: FsxAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fsx_backup_copy_provider import create
+
+    source = fsx.source_backup(SRC)
+    real_apply_tags = create.apply_tags
+
+    def someone_deletes_it(client: Any, backup: dict[str, Any], wanted: Any) -> None:
+        real_apply_tags(client, backup, wanted)
+        fsx.client(DST).delete_backup(BackupId=backup["BackupId"])
+
+    monkeypatch.setattr(create, "apply_tags", someone_deletes_it)
+    with pytest.raises(BackupCopyError, match="was deleted by someone else while it was being made"):
+        BackupCopyProvider().create(BackupCopyProvider().check({}, copy_inputs(source)).inputs)

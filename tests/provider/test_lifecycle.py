@@ -234,22 +234,117 @@ def test_many_tags_beyond_the_claim_budget_still_create(fsx: FsxAccount) -> None
     assert outs["tags"] == tags
 
 
-def test_a_copy_kept_by_retain_on_delete_is_never_deleted_by_a_later_create(
+def test_a_copy_kept_by_retain_on_delete_is_never_adopted_or_deleted_by_a_later_create(
     fsx: FsxAccount, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from fsx_backup_copy_provider import claims
-    from fsx_backup_copy_provider import provider as provider_module
-
+    """`pulumi destroy` with retainOnDelete (or `pulumi state delete`) keeps the copy and forgets it; adding the
+    resource back sends the same olds-less Check and Create as a first create, with the same or other inputs."""
     source = fsx.source_backup(SRC)
     fsx.kms_key(DST, alias="alias/one")
     fsx.kms_key(DST, alias="alias/two")
     kept = BackupCopyProvider().create(checked(**copy_inputs(source, kmsKeyId="alias/one")))
-    # `pulumi destroy` with retainOnDelete (or `pulumi state delete`): the copy stays, the state forgets it; the
-    # next run is a new provider process.
-    monkeypatch.setattr(provider_module, "RECORDED", claims.RecordedCopies())
-    warnings: list[str] = []
-    monkeypatch.setattr(pulumi.log, "warn", lambda message, *a, **k: warnings.append(message))
+    logged: list[str] = []
+    monkeypatch.setattr(pulumi.log, "info", lambda message, *a, **k: logged.append(message))
 
-    new = BackupCopyProvider().create(checked(**copy_inputs(source, kmsKeyId="alias/two")))
-    assert {c["BackupId"] for c in copies_of(fsx, source)} == {kept.id, new.id}
-    assert any(kept.id in w and "not managed by this stack" in w for w in warnings)
+    same = BackupCopyProvider().create(checked(**copy_inputs(source, kmsKeyId="alias/one")))
+    other = BackupCopyProvider().create(checked(**copy_inputs(source, kmsKeyId="alias/two")))
+    assert len({kept.id, same.id, other.id}) == 3
+    assert {c["BackupId"] for c in copies_of(fsx, source)} == {kept.id, same.id, other.id}
+    assert any(kept.id in line and "leaving" in line for line in logged)
+
+
+def claim_in(backup: dict[str, Any]) -> Any:
+    """The claim of a backup as the emulator's inspection lists it (tags as a map)."""
+    from fsx_backup_copy_provider import claims
+
+    return claims.Claim.parse(backup["Tags"].get(claims.CLAIM_TAG))
+
+
+class Crash(BaseException):
+    """The host is killed here: nothing after this point of create runs (BaseException: no handler catches it)."""
+
+
+def test_rerun_after_a_crash_just_after_available_adopts_the_unfinished_copy(
+    fsx: FsxAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fsx_backup_copy_provider import claims, create
+
+    source = fsx.source_backup(SRC)
+    inputs = checked(**copy_inputs(source))
+
+    def crash(*args: Any, **kwargs: Any) -> None:
+        raise Crash
+
+    with monkeypatch.context() as patched:
+        patched.setattr(create, "_reread", crash)
+        with pytest.raises(Crash):
+            BackupCopyProvider().create(inputs)
+    [left] = copies_of(fsx, source)
+    assert left["Lifecycle"] == "AVAILABLE" and claim_in(left).stage is claims.Stage.CREATING
+
+    rerun = BackupCopyProvider().create(inputs)  # a new host process: nothing remembered
+    [copy] = copies_of(fsx, source)
+    assert rerun.id == copy["BackupId"] == left["BackupId"]
+    assert claim_in(copy).stage is claims.Stage.RETURNED
+
+
+def test_a_crash_after_the_copy_was_marked_returned_leaves_it_findable_and_reported(
+    fsx: FsxAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one window left (claims.py): the copy is marked returned, the engine never saved the answer."""
+    from fsx_backup_copy_provider import claims, create
+
+    source = fsx.source_backup(SRC)
+    inputs = checked(**copy_inputs(source))
+
+    def crash(*args: Any, **kwargs: Any) -> None:
+        raise Crash
+
+    with monkeypatch.context() as patched:
+        patched.setattr(create, "outputs_of", crash)
+        with pytest.raises(Crash):
+            BackupCopyProvider().create(inputs)
+    [leftover] = copies_of(fsx, source)
+    logged: list[str] = []
+    monkeypatch.setattr(pulumi.log, "info", lambda message, *a, **k: logged.append(message))
+
+    rerun = BackupCopyProvider().create(inputs)
+    assert rerun.id != leftover["BackupId"]
+    assert {c["BackupId"] for c in copies_of(fsx, source)} == {leftover["BackupId"], rerun.id}  # never deleted
+    assert any(leftover["BackupId"] in line and "leaving" in line for line in logged)
+    found = claim_in(leftover)
+    assert found is not None and found.identity == claims.identity_hash("proj/dev/copy")  # findable by its tag
+
+
+def test_claim_tag_says_creating_while_copying_and_returned_once_handed_over(fsx: FsxAccount) -> None:
+    from fsx_backup_copy_provider import claims
+
+    source = fsx.source_backup(SRC)
+    fsx.controls.set_pace(ticks=6)
+    with pytest.raises(BackupCopyError, match="left running"):
+        BackupCopyProvider().create(checked(**copy_inputs(source, customTimeouts={"create": "10s"})))
+    [copying] = copies_of(fsx, source)
+    assert claim_in(copying).stage is claims.Stage.CREATING
+    fsx.controls.set_pace(ticks=1)
+    BackupCopyProvider().create(checked(**copy_inputs(source)))
+    [done] = copies_of(fsx, source)
+    assert claim_in(done).stage is claims.Stage.RETURNED
+
+
+def test_get_of_a_backup_that_does_not_exist_names_the_id_and_region(fsx: FsxAccount) -> None:
+    with pytest.raises(BackupCopyError) as caught:
+        BackupCopyProvider().read("backup-0123456789abcdef0", {"region": DST})
+    assert "backup-0123456789abcdef0" in str(caught.value) and DST in str(caught.value)
+
+
+def test_outputs_hold_no_input_value_under_another_key(fsx: FsxAccount) -> None:
+    """The engine re-marks an output secret only when its key equals a secret input's key (annotateSecrets)."""
+    source = fsx.source_backup(SRC)
+    fsx.kms_key(DST, alias="alias/secret-key")
+    inputs = checked(**copy_inputs(source, kmsKeyId="alias/secret-key", tags={"pw": "hunter2"}))
+    outs = BackupCopyProvider().create(inputs).outs or {}
+    for key, value in outs.items():
+        for secret_input in ("kmsKeyId", "sourceBackupId", "tags"):
+            if key != secret_input:
+                assert str(inputs[secret_input]) not in str(value) or str(value) == str(outs.get(secret_input)), key
+    assert "alias/secret-key" not in str(outs) and "hunter2" not in str({k: v for k, v in outs.items() if k != "tags"})

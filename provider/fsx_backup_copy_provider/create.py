@@ -1,0 +1,234 @@
+"""create, top to bottom: read the source, sort this resource's existing copies (claims.py), adopt an unfinished one
+or start a new one, wait until AVAILABLE, set the tags, re-read, and mark the copy returned as the last AWS call.
+
+Each AWS call that fails is reported as that call (``errors.calling``), not as "CopyBackup failed".
+"""
+
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pulumi
+from botocore.exceptions import ClientError
+from pulumi.dynamic import CreateResult
+
+from . import tagging
+from .batching import SHARED_DESCRIBES
+from .claims import Claim, Claimed, Stage, request_token, sort_claimed
+from .errors import ADVICE, BackupCopyError, calling
+from .finder import BackupGone, find_backup, find_copies_of
+from .runtime import RUNTIME, backoff_delay
+from .state import CopyInputs, outputs_of
+from .validation import MAX_TAGS
+from .waiter import CopyFailed, UnexpectedState, Waiter, WaitTimedOut
+
+ClientFor = Callable[[str], Any]  # Region -> FSx client
+
+
+def create_copy(fsx_for: ClientFor, inputs: CopyInputs) -> CreateResult:
+    clock = RUNTIME.clock
+    deadline = clock.now() + inputs.timeouts.create
+    source = _source(fsx_for, inputs)
+    source_tags = tagging.as_map(source.get("Tags"))
+    claim_room = _tag_room(inputs, source_tags)
+
+    request = inputs.copy_request()
+    claim = Claim.for_copy(inputs.identity, inputs.region, request)
+    fsx, claimed = _existing(fsx_for, inputs, source, claim)
+    copy = claimed.adoptable
+    if copy is None:
+        if claim_room:
+            request["Tags"] = [*request.get("Tags", []), claim.tag()]
+        copy = _start(fsx, inputs, request, request_token(claim, request, claimed.returned_ids), claimed, deadline)
+        pulumi.log.info(
+            f"BackupCopy {inputs.label}: copying {inputs.source_backup_id} ({inputs.source_region}) "
+            f"to {copy['BackupId']} ({inputs.region})"
+        )
+    else:
+        pulumi.log.info(
+            f"BackupCopy {inputs.label}: resuming {copy['BackupId']} ({copy['Lifecycle']}), left by an earlier "
+            "create of this resource that did not finish"
+        )
+
+    copy = wait_available(fsx, inputs, copy, deadline)
+    with calling(inputs.label, "TagResource/UntagResource (setting the copy's tags)", inputs.context()):
+        apply_tags(fsx, copy, tagging.desired(inputs.copy_tags, source_tags, inputs.tags))
+    final = _reread(fsx, inputs, copy["BackupId"])
+    if claim_room or claimed.adoptable is not None:
+        # Last AWS call before the engine gets the copy: from now on it is never adopted by another create.
+        with calling(inputs.label, "TagResource (marking the copy as handed to Pulumi)", inputs.context()):
+            fsx.tag_resource(ResourceARN=final["ResourceARN"], Tags=[claim.at(Stage.RETURNED).tag()])
+    return CreateResult(final["BackupId"], outputs_of(final, inputs, source_tags, inputs.applied()))
+
+
+def _source(fsx_for: ClientFor, inputs: CopyInputs) -> dict[str, Any]:
+    with calling(inputs.label, f"DescribeBackups of the source backup in {inputs.source_region}", inputs.context()):
+        try:
+            return find_backup(fsx_for(inputs.source_region), inputs.source_backup_id)
+        except BackupGone:
+            # What CopyBackup would answer; found out before starting anything.
+            raise BackupCopyError(
+                f"BackupCopy {inputs.label}: CopyBackup failed with BackupNotFound: "
+                + ADVICE["BackupNotFound"].format(**inputs.context())
+            ) from None
+
+
+def _tag_room(inputs: CopyInputs, source_tags: Mapping[str, str]) -> bool:
+    """Refuse tags FSx would refuse (the source's with copyTags plus the user's, over 50); say if the claim fits."""
+    inherited = len(tagging.visible(source_tags)) if inputs.copy_tags else 0
+    total = inherited + len(inputs.tags)
+    if total > MAX_TAGS:
+        raise BackupCopyError(
+            f"BackupCopy {inputs.label}: copyTags would give the copy the source backup's {inherited} tags plus "
+            f"your {len(inputs.tags)}, {total} in all, and FSx allows at most {MAX_TAGS} per backup. Set copyTags to "
+            "false, or give fewer tags."
+        )
+    if total == MAX_TAGS:
+        pulumi.log.warn(
+            f"BackupCopy {inputs.label}: no room for the provider's claim tag (50 tags in all); if this create is "
+            "interrupted, the next one cannot adopt the copy it started"
+        )
+    return total < MAX_TAGS
+
+
+def _existing(fsx_for: ClientFor, inputs: CopyInputs, source: Mapping[str, Any], claim: Claim) -> tuple[Any, Claimed]:
+    """The destination's client, and this resource's copies there: FAILED ones are deleted, others reported or
+    adopted."""
+    file_system_id = (source.get("FileSystem") or {}).get("FileSystemId")
+    with calling(inputs.label, f"DescribeBackups of existing copies in {inputs.region}", inputs.context()):
+        fsx = fsx_for(inputs.region)
+        claimed = sort_claimed(find_copies_of(fsx, file_system_id) if file_system_id else [], claim)
+    for backup in claimed.failed:
+        discard(fsx, inputs, backup, "a failed copy left by an earlier create")
+    for backup in claimed.unfinished_elsewhere:
+        # Never deleted: it may still become a copy someone wants; it is findable by its claim tag.
+        pulumi.log.warn(
+            f"BackupCopy {inputs.label}: {backup['BackupId']} ({backup.get('Lifecycle')}) was started for this "
+            "resource by an earlier create that did not finish, for other inputs; it is not managed by this stack. "
+            "Delete it if it is not needed."
+        )
+    for backup in claimed.returned:
+        pulumi.log.info(
+            f"BackupCopy {inputs.label}: leaving {backup['BackupId']} alone: an earlier create of this resource handed "
+            "it to Pulumi (the copy being replaced, or one kept by retainOnDelete or `pulumi state delete`)"
+        )
+    return fsx, claimed
+
+
+def discard(fsx: Any, inputs: CopyInputs, backup: Mapping[str, Any], why: str) -> None:
+    try:
+        fsx.delete_backup(BackupId=backup["BackupId"])
+        pulumi.log.info(f"BackupCopy {inputs.label}: deleted {backup['BackupId']}, {why}")
+    except ClientError as error:
+        pulumi.log.warn(
+            f"BackupCopy {inputs.label}: could not delete {backup['BackupId']} ({why}): "
+            f"{error.response['Error']['Code']}; delete it once it is no longer in progress"
+        )
+
+
+def _start(
+    fsx: Any, inputs: CopyInputs, request: dict[str, Any], token: str, claimed: Claimed, deadline: float
+) -> dict[str, Any]:
+    copy = _copy_backup(fsx, inputs, request, token, deadline)
+    if copy["BackupId"] in claimed.returned_ids or copy.get("Lifecycle") == "DELETED":
+        # FSx answered with an earlier copy for a reused token (how long FSx remembers tokens is not documented):
+        # that copy is not ours to adopt, so ask once more with a token never used before.
+        copy = _copy_backup(fsx, inputs, request, f"pfbc-{uuid.uuid4().hex}", deadline)
+    return copy
+
+
+def _copy_backup(fsx: Any, inputs: CopyInputs, request: dict[str, Any], token: str, deadline: float) -> dict[str, Any]:
+    clock = RUNTIME.clock
+    attempt = 0
+    with calling(inputs.label, "CopyBackup", inputs.context()):
+        while True:
+            try:
+                copy: dict[str, Any] = fsx.copy_backup(**request, ClientRequestToken=token)["Backup"]
+                return copy
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "ServiceLimitExceeded" or clock.now() >= deadline:
+                    raise
+            # botocore's retry modes leave ServiceLimitExceeded alone (it is a quota, not throttling) and cap
+            # their backoff at 20 s; a copy slot frees up in minutes to hours, so back off longer, with jitter.
+            delay = min(backoff_delay(attempt), max(0.0, deadline - clock.now()))
+            attempt += 1
+            pulumi.log.info(
+                f"BackupCopy {inputs.label}: {inputs.region} already has the maximum of copies in "
+                f"progress; trying again in {delay:.0f}s"
+            )
+            clock.sleep(delay)
+
+
+def _gone(inputs: CopyInputs, backup_id: str) -> BackupCopyError:
+    return BackupCopyError(
+        f"BackupCopy {inputs.label}: the copy {backup_id} was deleted by someone else while it was being made; run "
+        "`pulumi up` again to make a new one."
+    )
+
+
+def _reread(fsx: Any, inputs: CopyInputs, backup_id: str) -> dict[str, Any]:
+    with calling(inputs.label, "DescribeBackups of the new copy", inputs.context()):
+        try:
+            return find_backup(fsx, backup_id)
+        except BackupGone:
+            raise _gone(inputs, backup_id) from None
+
+
+def wait_available(fsx: Any, inputs: CopyInputs, copy: dict[str, Any], deadline: float) -> dict[str, Any]:
+    clock = RUNTIME.clock
+    backup_id = copy["BackupId"]
+    last_log = [clock.now()]
+
+    def report(backup: Mapping[str, Any], elapsed: float) -> None:
+        if clock.now() - last_log[0] >= RUNTIME.progress_log_interval:
+            last_log[0] = clock.now()
+            pulumi.log.info(
+                f"BackupCopy {inputs.label}: {backup_id} {backup.get('Lifecycle')} "
+                f"{backup.get('ProgressPercent') or 0}% after {elapsed:.0f}s"
+            )
+
+    def fetch() -> dict[str, Any]:
+        if not RUNTIME.share_describes:
+            return find_backup(fsx, backup_id)
+        return SHARED_DESCRIBES.fetch(fsx, backup_id, clock.now, RUNTIME.describe_freshness())
+
+    waiter = Waiter(
+        fetch=fetch, timeout=max(0.0, deadline - clock.now()), clock=clock, schedule=RUNTIME.schedule, on_poll=report
+    )
+    SHARED_DESCRIBES.watch(fsx, backup_id)
+    try:
+        with calling(inputs.label, f"DescribeBackups while waiting for {backup_id}", inputs.context()):
+            return waiter.wait(copy)
+    except CopyFailed as failure:
+        discard(fsx, inputs, failure.backup, "which ended FAILED")
+        raise BackupCopyError(
+            f"BackupCopy {inputs.label}: the copy {backup_id} ended FAILED: {failure.reason} The failed copy "
+            "was deleted; run `pulumi up` again to make a new one."
+        ) from None
+    except WaitTimedOut as timeout:
+        raise BackupCopyError(
+            f"BackupCopy {inputs.label}: the copy {backup_id} is still {timeout.backup.get('Lifecycle')} "
+            f"({timeout.backup.get('ProgressPercent') or 0}%) after the create timeout of "
+            f"{inputs.timeouts.create:.0f}s. It was left running and is not lost: the next `pulumi up` adopts "
+            "it and resumes waiting. Raise customTimeouts create for copies this large."
+        ) from None
+    except UnexpectedState as unexpected:
+        raise BackupCopyError(
+            f"BackupCopy {inputs.label}: the copy {backup_id} is in an unexpected state "
+            f"{unexpected.backup.get('Lifecycle')}."
+        ) from None
+    except BackupGone:
+        raise _gone(inputs, backup_id) from None
+    finally:
+        SHARED_DESCRIBES.unwatch(fsx, backup_id)
+
+
+def apply_tags(fsx: Any, backup: Mapping[str, Any], wanted: Mapping[str, str]) -> None:
+    """Make the copy's managed tags ``wanted`` (never touching aws: tags or the claim), 50 keys a call at most."""
+    to_set, to_remove = tagging.changes(tagging.as_map(backup.get("Tags")), wanted)
+    arn = backup["ResourceARN"]
+    for start in range(0, len(to_remove), 50):
+        fsx.untag_resource(ResourceARN=arn, TagKeys=to_remove[start : start + 50])
+    items = tagging.as_list(to_set)
+    for start in range(0, len(items), 50):
+        fsx.tag_resource(ResourceARN=arn, Tags=items[start : start + 50])
