@@ -26,6 +26,7 @@ from pulumi.dynamic import (
 )
 
 from . import aws, tagging
+from .adopt import adopt_copy
 from .check import check_inputs
 from .create import apply_tags, create_copy
 from .diff import diff_inputs
@@ -84,7 +85,10 @@ class BackupCopyProvider(ResourceProvider):
     # ------------------------------------------------------------------ create
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = CopyInputs.from_props(props)
+        adopt_id = props.get("adoptBackupId")
         try:
+            if adopt_id:
+                return adopt_copy(self._fsx, self._resolve_key, inputs, adopt_id)
             return create_copy(self._fsx, inputs)
         except BackupCopyError as error:
             raise error.with_traceback(None) from None

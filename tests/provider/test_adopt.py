@@ -1,0 +1,102 @@
+"""adoptBackupId: a copy made outside Pulumi is checked, tagged and recorded instead of copied again."""
+
+from typing import Any
+
+import pytest
+
+from fsx_backup_copy_provider import BackupCopyProvider
+from fsx_backup_copy_provider.errors import BackupCopyError
+from tests.provider.conftest import copy_inputs
+from tests.support import FsxAccount
+
+SRC, DST = "us-east-2", "us-west-2"
+
+
+def hand_made_copy(fsx: FsxAccount, source: str, **extra: Any) -> str:
+    backup_id: str = fsx.client(DST).copy_backup(SourceBackupId=source, SourceRegion=SRC, **extra)["Backup"]["BackupId"]
+    return backup_id
+
+
+def adopting(source: str, backup_id: str, **extra: Any) -> dict[str, Any]:
+    inputs = BackupCopyProvider().check({}, copy_inputs(source, **extra)).inputs
+    return {**inputs, "adoptBackupId": backup_id}
+
+
+def copies(fsx: FsxAccount, source: str) -> list[str]:
+    return sorted(b["BackupId"] for b in fsx.backups() if b["SourceBackupId"] == source)
+
+
+def test_adopting_a_matching_copy_records_it_without_copying(fsx: FsxAccount) -> None:
+    source = fsx.source_backup(SRC)
+    key = fsx.kms_key(DST, alias="alias/dr")
+    made = hand_made_copy(fsx, source, KmsKeyId=key["Arn"])
+    calls_before = fsx.controls.inspect()["calls"].get("CopyBackup", 0)
+
+    created = BackupCopyProvider().create(adopting(source, made, kmsKeyId="alias/dr", tags={"env": "dr"}))
+
+    assert created.id == made and copies(fsx, source) == [made]
+    assert fsx.controls.inspect()["calls"].get("CopyBackup", 0) == calls_before
+    outs = created.outs or {}
+    assert outs["lifecycle"] == "AVAILABLE" and outs["tags"] == {"env": "dr"} and outs["kmsKeyId"] == key["Arn"]
+
+
+@pytest.mark.parametrize(
+    ("case", "make", "inputs", "says"),
+    [
+        ("another source", lambda fsx, src, other: hand_made_copy(fsx, other), {}, "not of sourceBackupId"),
+        ("not a copy at all", lambda fsx, src, other: fsx.source_backup(DST), {}, "nothing (it is not a copy)"),
+        (
+            "another key",
+            lambda fsx, src, other: hand_made_copy(fsx, src, KmsKeyId=fsx.kms_key(DST)["Arn"]),
+            {"kmsKeyId": "alias/dr"},
+            "not with the kmsKeyId given",
+        ),
+        ("another source Region", lambda fsx, src, other: hand_made_copy(fsx, src), {"sourceRegion": "us-east-1"}, ""),
+    ],
+    ids=["another-source", "not-a-copy", "another-key", "another-source-region"],
+)
+def test_adopting_a_backup_that_is_not_the_declared_copy_fails_naming_what_differs(
+    fsx: FsxAccount, case: str, make: Any, inputs: dict[str, Any], says: str
+) -> None:
+    source, other = fsx.source_backup(SRC), fsx.source_backup(SRC)
+    fsx.kms_key(DST, alias="alias/dr")
+    backup_id = make(fsx, source, other)
+    with pytest.raises(BackupCopyError) as caught:
+        BackupCopyProvider().create(adopting(source, backup_id, **inputs))
+    message = str(caught.value)
+    assert f"adoptBackupId {backup_id}" in message and says in message, case
+    if case == "another source Region":
+        assert "not in sourceRegion us-east-1" in message
+    assert fsx.controls.inspect()["calls"].get("CopyBackup", 0) <= 2  # only the hand-made copies
+
+
+def test_adopting_a_backup_that_does_not_exist_fails(fsx: FsxAccount) -> None:
+    source = fsx.source_backup(SRC)
+    with pytest.raises(BackupCopyError, match=f"backup-0123456789abcdef0 does not exist in {DST}"):
+        BackupCopyProvider().create(adopting(source, "backup-0123456789abcdef0"))
+
+
+def test_adopted_then_updated_then_deleted(fsx: FsxAccount) -> None:
+    source = fsx.source_backup(SRC)
+    made = hand_made_copy(fsx, source)
+    provider = BackupCopyProvider()
+    inputs = adopting(source, made, tags={"env": "dr"})
+    created = provider.create(inputs)
+    # Once recorded, removing adoptBackupId is no change; a tag change updates the same copy in place.
+    news = {k: v for k, v in inputs.items() if k != "adoptBackupId"}
+    assert provider.diff(created.id, created.outs or {}, news).changes is False
+    news["tags"] = {"env": "prod"}
+    assert provider.diff(created.id, created.outs or {}, news).replaces == []
+    updated = provider.update(created.id, created.outs or {}, news)
+    assert (updated.outs or {})["tags"] == {"env": "prod"} and (updated.outs or {})["backupId"] == made
+    provider.delete(made, updated.outs or {})
+    assert copies(fsx, source) == []
+
+
+def test_an_adopted_copy_is_never_adopted_again_as_an_unfinished_create(fsx: FsxAccount) -> None:
+    """After adoption the copy carries this resource's claim, marked returned: `up --replace` makes a new one."""
+    source = fsx.source_backup(SRC)
+    made = hand_made_copy(fsx, source)
+    BackupCopyProvider().create(adopting(source, made))
+    replacement = BackupCopyProvider().create(BackupCopyProvider().check({}, copy_inputs(source)).inputs)
+    assert replacement.id != made and copies(fsx, source) == sorted([made, replacement.id])
