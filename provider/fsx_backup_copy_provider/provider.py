@@ -29,14 +29,13 @@ from . import aws, tagging
 from .adopt import adopt_copy
 from .check import check_inputs
 from .create import apply_tags, create_copy
+from .delete import delete_copy
 from .diff import diff_inputs
-from .errors import BackupCopyError, calling, describe_failure
+from .errors import BackupCopyError, calling
 from .finder import BackupGone, find_backup
-from .runtime import RUNTIME, backoff_delay
+from .host_workers import widen_host_workers
 from .schema import SOURCE_TAGS
 from .state import CopyInputs, StoredState, outputs_of
-
-RETRYABLE_DELETE_ERRORS = frozenset({"BackupInProgress", "BackupBeingCopied", "BackupRestoring"})
 
 
 class BackupCopyProvider(ResourceProvider):
@@ -47,6 +46,8 @@ class BackupCopyProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         self._config_region = req.config.get("aws:region")
         self._config_profile = req.config.get("aws:profile")
+        # The host calls configure once per process, before any resource call: the moment to widen its workers.
+        widen_host_workers()
 
     # ------------------------------------------------------------------ settings
     def _default_region(self) -> str | None:
@@ -140,32 +141,4 @@ class BackupCopyProvider(ResourceProvider):
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         stored = StoredState.from_props(_id, _props, self._default_region())
-        region = stored.region or ""
-        fsx = self._fsx(region)
-        clock = RUNTIME.clock
-        deadline = clock.now() + stored.timeouts.delete
-        attempt = 0
-        while True:
-            try:
-                fsx.delete_backup(BackupId=_id)
-                return
-            except ClientError as error:
-                code = error.response["Error"]["Code"]
-                if code == "BackupNotFound":
-                    return  # already gone: the goal is reached
-                if code not in RETRYABLE_DELETE_ERRORS:
-                    raise describe_failure(stored.label, "DeleteBackup", error, {"region": region}) from None
-                if clock.now() >= deadline:
-                    raise BackupCopyError(
-                        f"BackupCopy {stored.label}: DeleteBackup of {_id} failed with {code} for the whole delete "
-                        f"timeout ({stored.timeouts.delete:.0f}s): a copy is still being made from or into it. Run "
-                        "`pulumi destroy` again once it finishes, or raise customTimeouts delete."
-                    ) from None
-            except BotoCoreError as error:
-                raise describe_failure(stored.label, "DeleteBackup", error, {"region": region}) from None
-            delay = min(backoff_delay(attempt, base=5.0, cap=60.0), max(0.0, deadline - clock.now()))
-            attempt += 1
-            pulumi.log.info(
-                f"BackupCopy {stored.label}: {_id} cannot be deleted yet ({code}); trying again in {delay:.0f}s"
-            )
-            clock.sleep(delay)
+        delete_copy(self._fsx(stored.region or ""), _id, stored)
