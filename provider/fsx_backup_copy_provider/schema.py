@@ -4,11 +4,13 @@ Like terraform-provider-aws's schema: each field once, with its wire name, how i
 change replaces the copy (``ForceNew``) or updates it in place.
 """
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from . import tagging
 from .timeouts import check_timeouts
 from .validation import check_backup_id, check_bool, check_kms_key, check_region, check_tags
 
@@ -37,7 +39,7 @@ def _one(check: Callable[[Any], str | None]) -> Validator:
 class InputProperty:
     python_name: str
     wire_name: str
-    python_type: str  # as the SDK declares it (checked by tests/test_sdk_matches_schema.py)
+    python_type: str  # as the SDK declares it (checked by tests/sdk/test_sdk.py)
     on_change: OnChange
     validate: Validator
     doc: str
@@ -46,12 +48,31 @@ class InputProperty:
     default: Any = None
 
 
+# An output's value, from the copy as FSx describes it (a Backup) and the resource's checked inputs (CopyInputs).
+OutputSource = Callable[[Mapping[str, Any], Any], Any]
+
+
 @dataclass(frozen=True)
 class OutputProperty:
     python_name: str
     wire_name: str
     python_type: str
     doc: str
+    source: OutputSource
+
+
+def _backup(key: str) -> OutputSource:
+    return lambda backup, inputs: backup.get(key)
+
+
+def _nested(parent: str, key: str) -> OutputSource:
+    return lambda backup, inputs: (backup.get(parent) or {}).get(key)
+
+
+def _iso(value: Any) -> str | None:
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    return str(value) if value is not None else None
 
 
 INPUTS: tuple[InputProperty, ...] = (
@@ -127,23 +148,71 @@ INPUTS: tuple[InputProperty, ...] = (
 )
 
 OUTPUTS: tuple[OutputProperty, ...] = (
-    OutputProperty("backup_id", "backupId", "str", "The copy's backup id (also the resource id)."),
-    OutputProperty("arn", "arn", "str", "The copy's ARN."),
-    OutputProperty("lifecycle", "lifecycle", "str", "AVAILABLE once created."),
-    OutputProperty("progress_percent", "progressPercent", "int", "Copy progress as FSx reports it."),
-    OutputProperty("kms_key_id", "kmsKeyId", "str", "ARN of the key that encrypts the copy."),
-    OutputProperty("tags", "tags", "Mapping[str, str]", "The tags the copy actually has."),
-    OutputProperty("file_system_id", "fileSystemId", "str", "The source file system's id."),
-    OutputProperty("file_system_type", "fileSystemType", "str", "LUSTRE, WINDOWS or OPENZFS."),
-    OutputProperty("volume_id", "volumeId", "str", "The source volume's id, for volume backups."),
-    OutputProperty("resource_type", "resourceType", "str", "FILE_SYSTEM or VOLUME."),
-    OutputProperty("owner_id", "ownerId", "str", "The AWS account that owns the copy."),
-    OutputProperty("creation_time", "creationTime", "str", "When the copy was created (ISO 8601)."),
-    OutputProperty("backup_type", "backupType", "str", "USER_INITIATED for copies."),
-    OutputProperty("source_backup_id", "sourceBackupId", "str", "The backup this is a copy of."),
-    OutputProperty("source_region", "sourceRegion", "str", "The Region of the source backup."),
-    OutputProperty("region", "region", "str", "The Region of the copy."),
-    OutputProperty("copy_tags", "copyTags", "bool", "Whether the source's tags are kept on the copy."),
+    OutputProperty("backup_id", "backupId", "str", "The copy's backup id (also the resource id).", _backup("BackupId")),
+    OutputProperty("arn", "arn", "str", "The copy's ARN.", _backup("ResourceARN")),
+    OutputProperty("lifecycle", "lifecycle", "str", "AVAILABLE once created.", _backup("Lifecycle")),
+    OutputProperty(
+        "progress_percent", "progressPercent", "int", "Copy progress as FSx reports it.", _backup("ProgressPercent")
+    ),
+    OutputProperty("kms_key_id", "kmsKeyId", "str", "ARN of the key that encrypts the copy.", _backup("KmsKeyId")),
+    OutputProperty(
+        "tags",
+        "tags",
+        "Mapping[str, str]",
+        "The tags the copy actually has (without aws: tags and the provider's claim tag).",
+        lambda backup, inputs: tagging.visible(tagging.as_map(backup.get("Tags"))),
+    ),
+    OutputProperty(
+        "file_system_id", "fileSystemId", "str", "The source file system's id.", _nested("FileSystem", "FileSystemId")
+    ),
+    OutputProperty(
+        "file_system_type",
+        "fileSystemType",
+        "str",
+        "LUSTRE, WINDOWS or OPENZFS.",
+        _nested("FileSystem", "FileSystemType"),
+    ),
+    OutputProperty(
+        "volume_id", "volumeId", "str", "The source volume's id, for volume backups.", _nested("Volume", "VolumeId")
+    ),
+    OutputProperty(
+        "resource_type",
+        "resourceType",
+        "str",
+        "FILE_SYSTEM or VOLUME.",
+        lambda backup, inputs: backup.get("ResourceType") or "FILE_SYSTEM",
+    ),
+    OutputProperty("owner_id", "ownerId", "str", "The AWS account that owns the copy.", _backup("OwnerId")),
+    OutputProperty(
+        "creation_time",
+        "creationTime",
+        "str",
+        "When the copy was created (ISO 8601).",
+        lambda backup, inputs: _iso(backup.get("CreationTime")),
+    ),
+    OutputProperty("backup_type", "backupType", "str", "USER_INITIATED for copies.", _backup("Type")),
+    OutputProperty(
+        "source_backup_id",
+        "sourceBackupId",
+        "str",
+        "The backup this is a copy of.",
+        lambda backup, inputs: backup.get("SourceBackupId") or inputs.source_backup_id,
+    ),
+    OutputProperty(
+        "source_region",
+        "sourceRegion",
+        "str",
+        "The Region of the source backup.",
+        lambda backup, inputs: backup.get("SourceBackupRegion") or inputs.source_region,
+    ),
+    OutputProperty("region", "region", "str", "The Region of the copy.", lambda backup, inputs: inputs.region),
+    OutputProperty(
+        "copy_tags",
+        "copyTags",
+        "bool",
+        "Whether the source's tags are kept on the copy.",
+        lambda backup, inputs: inputs.copy_tags,
+    ),
 )
 
 # Outputs that are bookkeeping for diff, not for users: the inputs as last applied (minus tag values, which may

@@ -6,7 +6,6 @@ no user input value is ever copied under another key: ``appliedInputs`` holds a 
 given (enough for diff to see "unchanged"), never the value, and no tag values.
 """
 
-import datetime
 import hashlib
 import json
 from collections.abc import Mapping
@@ -14,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import tagging
-from .schema import APPLIED_INPUTS, SOURCE_TAGS
+from .schema import APPLIED_INPUTS, OUTPUTS, SOURCE_TAGS
 from .timeouts import Timeouts
 
 
@@ -128,37 +127,9 @@ class StoredState:
         )
 
 
-def _iso(value: Any) -> str | None:
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
-    return str(value) if value is not None else None
-
-
 def outputs_of(
     backup: Mapping[str, Any], inputs: CopyInputs, source_tags: Mapping[str, str], applied: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """Every output, from the copy as FSx describes it; plus what diff needs (applied inputs, source tags)."""
-    file_system = backup.get("FileSystem") or {}
-    volume = backup.get("Volume") or {}
-    return {
-        "backupId": backup["BackupId"],
-        "arn": backup.get("ResourceARN"),
-        "lifecycle": backup.get("Lifecycle"),
-        "progressPercent": backup.get("ProgressPercent"),
-        "kmsKeyId": backup.get("KmsKeyId"),
-        "tags": tagging.visible(tagging.as_map(backup.get("Tags"))),
-        "fileSystemId": file_system.get("FileSystemId"),
-        "fileSystemType": file_system.get("FileSystemType"),
-        "volumeId": volume.get("VolumeId"),
-        "resourceType": backup.get("ResourceType") or "FILE_SYSTEM",
-        "ownerId": backup.get("OwnerId"),
-        "creationTime": _iso(backup.get("CreationTime")),
-        "backupType": backup.get("Type"),
-        "sourceBackupId": backup.get("SourceBackupId") or inputs.source_backup_id,
-        "sourceRegion": backup.get("SourceBackupRegion") or inputs.source_region,
-        "region": inputs.region,
-        "copyTags": inputs.copy_tags,
-        APPLIED_INPUTS: dict(applied),
-        SOURCE_TAGS: dict(source_tags),
-    }
-
+    """Every output (the table's sources), plus what diff needs: applied inputs and the source's tags at copy time."""
+    outputs = {output.wire_name: output.source(backup, inputs) for output in OUTPUTS}
+    return {**outputs, APPLIED_INPUTS: dict(applied), SOURCE_TAGS: dict(source_tags)}
