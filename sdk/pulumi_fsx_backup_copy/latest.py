@@ -1,0 +1,220 @@
+"""find_latest_backup: the newest AVAILABLE FSx backup of a file system or volume, looked up at program time.
+
+Shaped like pulumi-aws's ``get_x`` / ``get_x_output`` functions. It never returns ``None``: a program that copies
+"the latest backup" must fail loudly when there is none, rather than silently declare no copy (which the engine
+would read as "delete the copies"). Clients come from the provider's ``fsx_backup_copy_provider.aws.client``, so
+the credential chain, stack config ``aws:profile`` and ``AWS_ENDPOINT_URL``/``AWS_ENDPOINT_URL_FSX`` are the same
+as the provider's, with the same botocore standard retries.
+"""
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pulumi
+from botocore.exceptions import BotoCoreError, ClientError
+
+from fsx_backup_copy_provider import aws
+from fsx_backup_copy_provider.errors import CREDENTIAL_ERROR_CODES
+
+DEFAULT_BACKUP_TYPES: tuple[str, ...] = ("AUTOMATIC", "USER_INITIATED")
+BACKUP_TYPES = frozenset({"AUTOMATIC", "USER_INITIATED", "AWS_BACKUP"})
+
+
+class BackupLookupError(Exception):
+    """A backup look-up could not be answered (credentials, permissions, throttling beyond retries, network)."""
+
+
+class NoBackupFoundError(BackupLookupError, LookupError):
+    """The look-up ran, and no AVAILABLE backup matched."""
+
+
+@dataclass(frozen=True)
+class LatestBackup:
+    """One AVAILABLE FSx backup, as DescribeBackups describes it."""
+
+    backup_id: str
+    arn: str
+    region: str
+    creation_time: datetime  # timezone-aware, UTC
+    backup_type: str
+    file_system_id: str
+    volume_id: str | None = None
+    owner_id: str | None = None
+    kms_key_id: str | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+    source_backup_id: str | None = None  # set when the backup is itself a copy
+    source_region: str | None = None
+
+    @property
+    def id(self) -> str:
+        """The backup id (pulumi-aws results name it ``id``)."""
+        return self.backup_id
+
+    @staticmethod
+    def from_description(region: str, backup: Mapping[str, Any]) -> "LatestBackup":
+        file_system: Mapping[str, Any] = backup.get("FileSystem") or {}
+        volume: Mapping[str, Any] = backup.get("Volume") or {}
+        return LatestBackup(
+            backup_id=str(backup["BackupId"]),
+            arn=str(backup.get("ResourceARN", "")),
+            region=region,
+            creation_time=_utc(backup["CreationTime"]),
+            backup_type=str(backup.get("Type", "")),
+            file_system_id=str(file_system.get("FileSystemId", "")),
+            volume_id=volume.get("VolumeId") or backup.get("VolumeId"),
+            owner_id=backup.get("OwnerId"),
+            kms_key_id=backup.get("KmsKeyId"),
+            tags={t["Key"]: t.get("Value", "") for t in backup.get("Tags") or []},
+            source_backup_id=backup.get("SourceBackupId"),
+            source_region=backup.get("SourceBackupRegion"),
+        )
+
+
+def _utc(value: Any) -> datetime:
+    """botocore parses CreationTime to an aware datetime; anything else (epoch seconds) is read as UTC."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromtimestamp(float(value), UTC)
+
+
+def resolve_region(region: str | None) -> str:
+    """The argument, else stack config aws:region, else AWS_REGION / AWS_DEFAULT_REGION (the provider's order)."""
+    found = region or _stack_config("region") or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    if not found:
+        raise BackupLookupError(
+            "No AWS Region for the backup look-up: pass region=..., run `pulumi config set aws:region REGION`, "
+            "or set AWS_REGION."
+        )
+    return found
+
+
+def _stack_config(key: str) -> str | None:
+    try:
+        return pulumi.Config("aws").get(key)
+    except Exception:  # outside a Pulumi program there is no stack config
+        return None
+
+
+def fsx_client(region: str) -> Any:
+    """The provider's cached FSx client for ``region`` with the stack's aws:profile."""
+    return aws.client("fsx", region, _stack_config("profile"))
+
+
+def describe_failure(what: str, region: str, error: BaseException) -> BackupLookupError:
+    """One paragraph: which look-up, the AWS error code, what to do."""
+    prefix = f"{what}: DescribeBackups in {region} failed"
+    if isinstance(error, ClientError):
+        code = error.response.get("Error", {}).get("Code", "Unknown")
+        said = error.response.get("Error", {}).get("Message", "")
+        said = f" (AWS said: {said})" if said else ""
+        if code in CREDENTIAL_ERROR_CODES:
+            advice = (
+                "the credentials were refused or lack permission. Use credentials (AWS_PROFILE, `pulumi config set "
+                "aws:profile NAME`, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or a CI role) allowed fsx:DescribeBackups "
+                f"in {region}."
+            )
+        elif code in ("ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"):
+            advice = "FSx kept throttling after botocore's retries. Run again later, or stagger scheduled runs."
+        else:
+            advice = "run again; if it persists, fix what AWS's message names."
+        return BackupLookupError(f"{prefix} with {code}: {advice}{said}")
+    return BackupLookupError(f"{prefix}: {type(error).__name__}: {error}. Check the network, credentials and Region.")
+
+
+def describe_all(region: str, filters: Sequence[Mapping[str, Any]], what: str) -> list[Mapping[str, Any]]:
+    """Every backup DescribeBackups returns for ``filters`` (all pages); any failure is a BackupLookupError."""
+    try:
+        paginator = fsx_client(region).get_paginator("describe_backups")
+        pages = paginator.paginate(Filters=list(filters)) if filters else paginator.paginate()
+        return [backup for page in pages for backup in page.get("Backups", [])]
+    except (ClientError, BotoCoreError) as error:
+        raise describe_failure(what, region, error) from error
+
+
+def _check_types(backup_types: Iterable[str]) -> tuple[str, ...]:
+    types = tuple(backup_types)
+    unknown = sorted(set(types) - BACKUP_TYPES)
+    if not types or unknown:
+        raise ValueError(f"backup_types must be a non-empty subset of {sorted(BACKUP_TYPES)}, not {list(types)}")
+    return types
+
+
+def list_backups(
+    file_system_id: str | None = None,
+    volume_id: str | None = None,
+    region: str | None = None,
+    backup_types: Iterable[str] = DEFAULT_BACKUP_TYPES,
+    tags: Mapping[str, str] | None = None,
+    *,
+    what: str = "find_latest_backup",
+) -> list[LatestBackup]:
+    """Every AVAILABLE backup matching, newest first (ties by backup id); possibly empty. ``what`` names the caller."""
+    region = resolve_region(region)
+    types = _check_types(backup_types)
+    filters: list[dict[str, Any]] = [{"Name": "backup-type", "Values": list(types)}]
+    if file_system_id:
+        filters.append({"Name": "file-system-id", "Values": [file_system_id]})
+    if volume_id:
+        filters.append({"Name": "volume-id", "Values": [volume_id]})
+    wanted_tags = dict(tags or {})
+    found = []
+    for description in describe_all(region, filters, what):
+        if description.get("Lifecycle") != "AVAILABLE":
+            continue
+        backup = LatestBackup.from_description(region, description)
+        # Tags have no server-side filter. The others are checked again where the description carries them.
+        if backup.backup_type not in types:
+            continue
+        if file_system_id and backup.file_system_id not in ("", file_system_id):
+            continue
+        if volume_id and backup.volume_id not in (None, volume_id):
+            continue
+        if any(backup.tags.get(k) != v for k, v in wanted_tags.items()):
+            continue
+        found.append(backup)
+    return sorted(found, key=lambda b: (b.creation_time, b.backup_id), reverse=True)
+
+
+def find_latest_backup(
+    file_system_id: str | None = None,
+    volume_id: str | None = None,
+    region: str | None = None,
+    backup_types: Iterable[str] = DEFAULT_BACKUP_TYPES,
+    tags: Mapping[str, str] | None = None,
+) -> LatestBackup:
+    """The newest AVAILABLE backup matching every given criterion; raises NoBackupFoundError when none does."""
+    types = _check_types(backup_types)
+    found = list_backups(file_system_id, volume_id, region, types, tags)
+    if not found:
+        criteria = [f"types {', '.join(types)}"]
+        if file_system_id:
+            criteria.append(f"file system {file_system_id}")
+        if volume_id:
+            criteria.append(f"volume {volume_id}")
+        if tags:
+            criteria.append("tags " + ", ".join(f"{k}={v}" for k, v in sorted(tags.items())))
+        raise NoBackupFoundError(
+            f"find_latest_backup: no AVAILABLE backup in {resolve_region(region)} with {'; '.join(criteria)}. "
+            "Check the file system or volume id and the Region, or wait for the first backup to finish."
+        )
+    return found[0]
+
+
+def find_latest_backup_output(
+    file_system_id: pulumi.Input[str | None] = None,
+    volume_id: pulumi.Input[str | None] = None,
+    region: pulumi.Input[str | None] = None,
+    backup_types: pulumi.Input[Sequence[str]] = DEFAULT_BACKUP_TYPES,
+    tags: pulumi.Input[Mapping[str, str] | None] = None,
+) -> "pulumi.Output[LatestBackup]":
+    """find_latest_backup over inputs that may be Outputs; the look-up runs once they are known."""
+    args = pulumi.Output.all(file_system_id, volume_id, region, backup_types, tags)
+
+    def look_up(values: list[Any]) -> LatestBackup:
+        fs, volume, where, types, wanted = values
+        return find_latest_backup(fs, volume, where, tuple(types), wanted)
+
+    return args.apply(look_up)
