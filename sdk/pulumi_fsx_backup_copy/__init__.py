@@ -1,5 +1,27 @@
-"""Amazon FSx backup copies as a Pulumi resource: ``from pulumi_fsx_backup_copy import BackupCopy, BackupCopyArgs``."""
+"""Amazon FSx backup copies as a Pulumi resource: ``from pulumi_fsx_backup_copy import BackupCopy, BackupCopyArgs``.
+
+Also: ``find_latest_backup`` / ``find_latest_backup_output`` (the newest AVAILABLE backup, at program time) and
+``BackupCopyRotation`` (keep copies of the newest K backups of a file system in DR Regions).
+"""
 
 from .backup_copy import BackupCopy, BackupCopyArgs
+from .latest import (
+    BackupLookupError,
+    LatestBackup,
+    NoBackupFoundError,
+    find_latest_backup,
+    find_latest_backup_output,
+)
+from .rotation import BackupCopyRotation, RotationError
 
-__all__ = ["BackupCopy", "BackupCopyArgs"]
+__all__ = [
+    "BackupCopy",
+    "BackupCopyArgs",
+    "BackupCopyRotation",
+    "BackupLookupError",
+    "LatestBackup",
+    "NoBackupFoundError",
+    "RotationError",
+    "find_latest_backup",
+    "find_latest_backup_output",
+]
