@@ -3,12 +3,34 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support import FAKE_ENV, EmulatorProcess, FsxAccount, in_process_account, start_emulator
+from tests.support import (
+    FAKE_ENV,
+    EmulatorProcess,
+    FsxAccount,
+    in_process_account,
+    start_emulator,
+    take_emulator_responses,
+    wire_problems,
+)
 
 # Before anything builds a boto3 session: dummy credentials, no metadata service, no user AWS config.
 os.environ.update(FAKE_ENV)
 for _name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_FSX"):
     os.environ.pop(_name, None)
+
+
+@pytest.fixture(autouse=True)
+def fsx_wire_check() -> Iterator[None]:
+    """Every raw FSx response a test makes the emulator send must fit botocore's FSx model, or the test fails."""
+    from fsx_emulator import control
+
+    control.record_responses(True)
+    take_emulator_responses()  # responses from before this test belong to no test
+    yield
+    problems = wire_problems()
+    if problems:
+        shown = "\n".join(problems[:20])
+        pytest.fail(f"the emulator sent {len(problems)} response(s) that break the FSx model:\n{shown}", pytrace=False)
 
 
 @pytest.fixture(scope="session")

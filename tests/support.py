@@ -31,7 +31,9 @@ class Controls(Protocol):
     def clear_faults(self) -> None: ...
     def fail_next_copy(self, message: str, source_backup_id: str | None = None) -> None: ...
     def fail_copy(self, backup_id: str, message: str) -> None: ...
-    def set_pace(self, seconds: float | None = None, ticks: int | None = None, model: str = ...) -> None: ...
+    def set_pace(
+        self, seconds: float | None = None, ticks: int | None = None, model: str = ..., in_progress: bool = ...
+    ) -> None: ...
     def configure(self, **settings: Any) -> dict[str, Any]: ...
     def reset(self) -> None: ...
     def inspect(self, account_id: str = ...) -> dict[str, Any]: ...
@@ -124,12 +126,35 @@ def in_process_account() -> Iterator[FsxAccount]:
         fsx_emulator.control.reset()
 
 
+def take_emulator_responses() -> list[dict[str, Any]]:
+    """Every raw FSx response recorded since the last call, in-process and by the running emulator processes."""
+    from fsx_emulator import control
+    from fsx_emulator.client import EmulatorClient
+
+    responses = control.take_responses()
+    for endpoint in list(RUNNING_EMULATORS):
+        try:
+            responses += EmulatorClient(endpoint).take_responses()
+        except OSError:
+            continue  # a process a test stopped or killed on purpose has nothing more to report
+    return responses
+
+
+def wire_problems() -> list[str]:
+    """How the FSx responses sent since the last call break botocore's FSx model (the suite-wide wire check)."""
+    from tests.emulator.wire_check import check_all
+
+    return check_all(take_emulator_responses())
+
+
 @dataclass
 class EmulatorProcess:
     process: subprocess.Popen[str]
     endpoint: str
 
     def stop(self) -> int:
+        if self.endpoint in RUNNING_EMULATORS:
+            RUNNING_EMULATORS.remove(self.endpoint)
         self.process.terminate()
         try:
             return self.process.wait(timeout=10)
@@ -138,14 +163,18 @@ class EmulatorProcess:
             return self.process.wait()
 
 
+# Endpoints of the fsx-emulator processes this test run started: the wire check drains their recorded responses.
+RUNNING_EMULATORS: list[str] = []
+
+
 def start_emulator(*args: str) -> EmulatorProcess:
-    """Start ``fsx-emulator --port 0`` as a separate process and wait for its ready line."""
+    """Start ``fsx-emulator --port 0`` as a separate process (recording its responses) and wait for its ready line."""
     process = subprocess.Popen(
         [str(VENV_BIN / "fsx-emulator"), "--port", "0", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
-        env={**os.environ, **FAKE_ENV},
+        env={**os.environ, **FAKE_ENV, "FSX_EMULATOR_RECORD_RESPONSES": "1"},
     )
     assert process.stdout is not None
     deadline = time.monotonic() + 30
@@ -153,4 +182,6 @@ def start_emulator(*args: str) -> EmulatorProcess:
     if "listening on " not in line or time.monotonic() > deadline:
         process.kill()
         raise RuntimeError(f"fsx-emulator did not start: {line!r}")
-    return EmulatorProcess(process, line.strip().rsplit(" ", 1)[-1])
+    emulator = EmulatorProcess(process, line.strip().rsplit(" ", 1)[-1])
+    RUNNING_EMULATORS.append(emulator.endpoint)
+    return emulator

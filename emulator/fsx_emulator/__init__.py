@@ -1,10 +1,33 @@
 """A local Amazon FSx that implements CopyBackup like the real service, built on moto.
 
 ``install()`` makes ``moto.mock_aws()`` (and moto's server) use the emulator's FSx; the ``fsx-emulator`` console
-script serves it over HTTP for separate processes.
+script serves it over HTTP for separate processes. Imports of moto are deferred until used, so a package installed
+without the ``emulator`` extra can still say which extra to install instead of failing on import.
 """
 
-from . import control
-from .install import install, is_installed
+import importlib
+from types import ModuleType
+from typing import Any
 
-__all__ = ["control", "install", "is_installed"]
+INSTALL_HINT = "pip install 'pulumi-fsx-backup-copy[emulator]'"
+
+__all__ = ["INSTALL_HINT", "control", "install", "is_installed"]
+
+
+def install() -> None:
+    from .installer import install as _install
+
+    _install()
+
+
+def is_installed() -> bool:
+    from .installer import is_installed as _is_installed
+
+    return _is_installed()
+
+
+def __getattr__(name: str) -> Any:
+    if name == "control":
+        module: ModuleType = importlib.import_module(f"{__name__}.control")
+        return module
+    raise AttributeError(f"module 'fsx_emulator' has no attribute {name!r}")

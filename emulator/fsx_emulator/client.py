@@ -41,11 +41,24 @@ class EmulatorClient:
     def fail_copy(self, backup_id: str, message: str) -> None:
         self._call("fail-copy", {"backup_id": backup_id, "message": message})
 
-    def set_pace(self, seconds: float | None = None, ticks: int | None = None, model: str = "fsx::backup-copy") -> None:
-        self._call("pace", {"seconds": seconds, "ticks": ticks, "model": model})
+    def set_pace(
+        self,
+        seconds: float | None = None,
+        ticks: int | None = None,
+        model: str = "fsx::backup-copy",
+        in_progress: bool = False,
+    ) -> None:
+        self._call("pace", {"seconds": seconds, "ticks": ticks, "model": model, "in_progress": in_progress})
 
     def configure(self, **settings: Any) -> dict[str, Any]:
         result: dict[str, Any] = self._call("settings", settings)
+        return result
+
+    def record_responses(self, on: bool = True) -> None:
+        self._call("record-responses", {"on": on})
+
+    def take_responses(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self._call("responses")["responses"]
         return result
 
     def reset(self) -> None:

@@ -14,6 +14,7 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.fsx.models import fsx_backends
 from moto.moto_api import state_manager
 
+from . import recorder
 from .models import BACKUP_MODEL, COPY_MODEL, EmulatedFSxBackend
 from .state import LOCK, STATE, PlannedFailure
 
@@ -45,8 +46,14 @@ def fail_copy(backup_id: str, message: str, account_id: str = DEFAULT_ACCOUNT_ID
     raise KeyError(f"no backup {backup_id} in account {account_id}")
 
 
-def set_pace(seconds: float | None = None, ticks: int | None = None, model: str = COPY_MODEL) -> None:
-    """How long copies (or, with model=fsx::backup, created backups) take: wall-clock seconds, or describe calls."""
+def set_pace(
+    seconds: float | None = None, ticks: int | None = None, model: str = COPY_MODEL, in_progress: bool = False
+) -> None:
+    """How long copies (or, with model=fsx::backup, created backups) take: wall-clock seconds, or describe calls.
+
+    The pace applies to copies started from now on; a copy in progress keeps the pace it started with, unless
+    ``in_progress`` is true (then it changes too, e.g. to let a copy a test held back finish now).
+    """
     if (seconds is None) == (ticks is None):
         raise ValueError("give exactly one of seconds or ticks")
     if model not in (COPY_MODEL, BACKUP_MODEL):
@@ -56,7 +63,14 @@ def set_pace(seconds: float | None = None, ticks: int | None = None, model: str 
         if seconds is not None
         else {"progression": "manual", "times": ticks}
     )
-    state_manager.set_transition(model, transition)
+    with LOCK:
+        state_manager.set_transition(model, transition)
+        if in_progress:
+            for account_id in list(fsx_backends):
+                for backend in _backends(account_id):
+                    for backup in backend.backups.values():
+                        if backup.model_name == model and backup.in_progress:
+                            backup.transition = dict(transition)
 
 
 def use_clock(clock: Callable[[], float]) -> None:
@@ -77,6 +91,16 @@ def reset() -> None:
         STATE.reset()
         for model in (COPY_MODEL, BACKUP_MODEL):
             state_manager.unset_transition(model)
+
+
+def record_responses(on: bool = True) -> None:
+    """Keep every raw FSx response sent (bounded) until take_responses() hands them over."""
+    recorder.enable(on)
+
+
+def take_responses() -> list[dict[str, Any]]:
+    """The raw FSx responses recorded since the last call: operation, status, headers, body."""
+    return recorder.take()
 
 
 def _backends(account_id: str) -> list[EmulatedFSxBackend]:
@@ -153,6 +177,8 @@ ENDPOINTS: dict[str, Callable[[Any, str, Any], TYPE_RESPONSE]] = {
     "pace": _endpoint(lambda b, q: set_pace(**b)),
     "settings": _endpoint(lambda b, q: configure(**b)),
     "reset": _endpoint(lambda b, q: reset()),
+    "record-responses": _endpoint(lambda b, q: record_responses(**b)),
+    "responses": _endpoint(lambda b, q: {"responses": take_responses()}),
     "inspect": _endpoint(lambda b, q: inspect(q.get("account_id", DEFAULT_ACCOUNT_ID))),
 }
 

@@ -3,7 +3,8 @@
 4xx errors are moto ``ServiceException`` subclasses: moto serialises them from the botocore error shape, so
 modelled members (``Limit``, ``Parameter``, ``BackupId``, ``ResourceARN``) reach ``e.response`` and
 ``client.exceptions.<Code>`` works. Errors whose HTTP status matters for retries (5xx, throttling) are
-``JsonRESTError`` with an explicit status, because ServiceException is always sent as 400.
+``JsonRESTError`` with an explicit status, because ServiceException is always sent as 400. responses.py
+serialises both as AWS JSON 1.1 (see wire.error_body).
 """
 
 from moto.core.exceptions import JsonRESTError, ServiceException
@@ -80,6 +81,21 @@ class BackupInProgress(ServiceException):
     code = "BackupInProgress"
 
 
+class VolumeNotFound(ServiceException):
+    code = "VolumeNotFound"
+
+    def __init__(self, volume_id: str) -> None:
+        super().__init__(f"Volume '{volume_id}' does not exist.")
+
+
+class BackupRestoring(ServiceException):
+    code = "BackupRestoring"
+
+    def __init__(self, backup_id: str, file_system_id: str) -> None:
+        super().__init__(f"Backup '{backup_id}' is being used to restore file system '{file_system_id}'.")
+        self.file_system_id = file_system_id
+
+
 class BackupBeingCopied(ServiceException):
     code = "BackupBeingCopied"
 
@@ -128,6 +144,8 @@ def injectable(code: str, message: str | None) -> Exception:
         "IncompatibleParameterError": IncompatibleParameterError("ClientRequestToken"),
         "BackupBeingCopied": BackupBeingCopied("backup-00000000000000000"),
         "ResourceNotFound": ResourceNotFound("arn:aws:fsx:us-east-1:123456789012:backup/backup-00000000000000000"),
+        "VolumeNotFound": VolumeNotFound("fsvol-00000000000000000"),
+        "BackupRestoring": BackupRestoring("backup-00000000000000000", "fs-00000000000000000"),
     }
     if code in samples:
         error = samples[code]
@@ -168,6 +186,8 @@ INJECTABLE_ERRORS: dict[str, type[Exception]] = {
             "IncompatibleParameterError",
             "BackupBeingCopied",
             "ResourceNotFound",
+            "VolumeNotFound",
+            "BackupRestoring",
         )
     },
 }

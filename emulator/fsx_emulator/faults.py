@@ -9,9 +9,13 @@ from dataclasses import dataclass
 from .exceptions import INJECTABLE_ERRORS, injectable
 
 # Pseudo error codes: the connection is closed without an HTTP response; or the call is carried out and its
-# response held back for ``message`` seconds (a slow network: a client killed meanwhile never learns the result).
+# response held back for ``message`` seconds (a slow network: a client killed meanwhile never learns the result);
+# or the call is carried out and answered with a member the model does not define (a response that breaks the
+# wire contract, to prove a model check catches it).
 DROP_CONNECTION = "DropConnection"
 HOLD_RESPONSE = "HoldResponse"
+BAD_RESPONSE = "BadResponse"
+PSEUDO_ERRORS = (DROP_CONNECTION, HOLD_RESPONSE, BAD_RESPONSE)
 
 
 @dataclass
@@ -34,10 +38,8 @@ class FaultPlan:
         self.injected: dict[str, int] = {}
 
     def add(self, operation: str, error: str, count: int = 1, message: str | None = None) -> None:
-        if error not in (DROP_CONNECTION, HOLD_RESPONSE) and error not in INJECTABLE_ERRORS:
-            raise ValueError(
-                f"cannot inject {error!r}; choose one of {[*INJECTABLE_ERRORS, DROP_CONNECTION, HOLD_RESPONSE]}"
-            )
+        if error not in PSEUDO_ERRORS and error not in INJECTABLE_ERRORS:
+            raise ValueError(f"cannot inject {error!r}; choose one of {[*INJECTABLE_ERRORS, *PSEUDO_ERRORS]}")
         if error == HOLD_RESPONSE:
             float(message or 0)  # seconds; refuse anything else now rather than in a server thread
         if count < 1:

@@ -10,7 +10,7 @@ from types import ModuleType
 from typing import Any, cast
 from uuid import uuid4
 
-from moto.fsx.models import Backup, FSxBackend, fsx_backends
+from moto.fsx.models import Backup, FileSystem, FSxBackend, fsx_backends
 from moto.kms.models import kms_backends
 from moto.moto_api import state_manager
 from moto.moto_api._internal.managed_state_model import ManagedState
@@ -32,6 +32,7 @@ from .exceptions import (
     ServiceLimitExceeded,
     SourceBackupUnavailable,
     UnsupportedOperation,
+    VolumeNotFound,
 )
 from .state import LOCK, STATE
 
@@ -54,6 +55,11 @@ def _new_backup_id() -> str:
     return f"backup-{uuid4().hex[:17]}"
 
 
+def _new_file_system_id() -> str:
+    # Real ids are "fs-" and 17 hex digits (botocore examples, e.g. fs-0123456789abcdef0); moto mints 8.
+    return f"fs-{uuid4().hex[:17]}"
+
+
 class EmulatedBackup(Backup, ManagedState):
     """A backup whose Lifecycle moves on by moto's state manager (ticks or wall-clock duration)."""
 
@@ -73,6 +79,8 @@ class EmulatedBackup(Backup, ManagedState):
     ) -> None:
         # Backup.__init__ is not called: it mints 8-hex ids and a fixed CREATING state.
         ManagedState.__init__(self, model_name, transitions=[(initial_state, "AVAILABLE")])
+        # The pace in force when the backup started: set_pace changes later backups, not this one.
+        self.transition = dict(state_manager.get_transition(model_name))
         self.backend = backend
         self.backup_id = _new_backup_id()
         self.resource_arn = (
@@ -101,12 +109,8 @@ class EmulatedBackup(Backup, ManagedState):
     @property
     def status(self) -> str | None:
         """Lifecycle before failure is applied; adds a "duration" progression (seconds since creation)."""
-        transition = state_manager.get_transition(self.model_name)
-        if transition.get("progression") == "duration":
-            if self._status != "AVAILABLE" and self._elapsed() >= float(transition["seconds"]):
-                self._status = "AVAILABLE"
-        else:
-            self._status = ManagedState.status.fget(self)  # type: ignore[attr-defined]
+        if self._status != "AVAILABLE" and self._pace_done():
+            self._status = "AVAILABLE"
         if self._status == "AVAILABLE" and self.available_at is None:
             self.available_at = STATE.clock()
         return self._status
@@ -114,6 +118,18 @@ class EmulatedBackup(Backup, ManagedState):
     @status.setter
     def status(self, value: str | None) -> None:
         self._status = value
+
+    def _pace_done(self) -> bool:
+        """Whether the pace this backup started with has run its course (moto's progressions plus duration)."""
+        transition = self.transition
+        progression = transition.get("progression")
+        if progression == "immediate":
+            return True
+        if progression == "manual":
+            return self._tick >= int(transition["times"])
+        if progression in ("duration", "time"):
+            return self._elapsed() >= float(transition["seconds"])
+        return False
 
     @property
     def lifecycle(self) -> str:  # type: ignore[override]
@@ -135,8 +151,8 @@ class EmulatedBackup(Backup, ManagedState):
             return 100
         if lifecycle not in IN_PROGRESS or (self.is_copy and not STATE.settings.report_copy_progress):
             return 0
-        transition = state_manager.get_transition(self.model_name)
-        if transition.get("progression") == "duration":
+        transition = self.transition
+        if transition.get("progression") in ("duration", "time"):
             fraction = self._elapsed() / max(float(transition["seconds"]), 1e-9)
         elif transition.get("progression") == "manual":
             fraction = self._tick / max(int(transition["times"]), 1)
@@ -265,6 +281,26 @@ class EmulatedFSxBackend(FSxBackend):
             return None
         return key
 
+    # ---------------------------------------------------------------- file systems
+    def create_file_system(self, *args: Any, **kwargs: Any) -> FileSystem:
+        """moto's file system, with an AWS-like 17-hex id and an ARN in this Region's partition."""
+        with LOCK:
+            file_system: FileSystem = super().create_file_system(*args, **kwargs)
+            old_arn = file_system.resource_arn
+            tags = self.tagger.list_tags_for_resource(old_arn)["Tags"]
+            self.tagger.delete_all_tags_for_resource(old_arn)
+            del self.file_systems[file_system.file_system_id]
+            file_system.file_system_id = _new_file_system_id()
+            file_system.dns_name = f"{file_system.file_system_id}.fsx.{self.region_name}.amazonaws.com"
+            file_system.resource_arn = (
+                f"arn:{self.partition}:fsx:{self.region_name}:{self.account_id}"
+                f":file-system/{file_system.file_system_id}"
+            )
+            self.file_systems[file_system.file_system_id] = file_system
+            if tags:
+                self.tagger.tag_resource(file_system.resource_arn, tags)
+            return file_system
+
     # ---------------------------------------------------------------- CreateBackup
     def create_backup(
         self,
@@ -279,9 +315,19 @@ class EmulatedFSxBackend(FSxBackend):
                 existing = self._replay_token(self.backup_tokens, client_request_token, parameters)
                 if existing is not None:
                     return existing
+            if volume_id is not None:
+                # Documented error; the emulator has no volumes (moto implements none), so every id is unknown.
+                raise VolumeNotFound(volume_id)
             file_system = self.file_systems.get(file_system_id)
             if file_system is None:
                 raise FileSystemNotFound(file_system_id)
+            for other in self.backups.values():
+                if not other.is_copy and other.file_system_id == file_system_id and other.in_progress:
+                    # Documented (BackupInProgress): another backup of the file system is already under way.
+                    raise BackupInProgress(
+                        f"Backup '{other.backup_id}' of file system '{file_system_id}' is already in progress; "
+                        "wait for it to finish before starting another."
+                    )
             tags = tags or []
             _check_tag_keys(tags)
             fs_description = {k: v for k, v in file_system.to_dict().items() if k != "Tags"}
@@ -446,6 +492,8 @@ class EmulatedFSxBackend(FSxBackend):
             for backup_id in backup_ids or []:
                 # Documented: "If any IDs aren't found, a BackupNotFound error occurs" (stock moto returns []).
                 self.get_backup(backup_id)
+            if backup_ids:
+                filters = None  # Documented: BackupIds "overrides any filters".
             backups, token = FSxBackend.describe_backups(
                 self, backup_ids=backup_ids, filters=filters, max_results=max_results, next_token=next_token
             )
@@ -505,8 +553,12 @@ class EmulatedFSxBackend(FSxBackend):
             _check_tag_keys([{"Key": k, "Value": v} for k, v in tags.items()])
             merged = {t["Key"]: t["Value"] for t in self.list_tags_for_resource(arn)} | tags
             if _user_tag_count([{"Key": k, "Value": v} for k, v in merged.items()]) > MAX_TAGS:
-                # Documented: at most 50 user tags per resource; [INFER] the error (ServiceLimit enum value).
-                raise ServiceLimitExceeded("TOTAL_USER_TAGS", f"A resource can have at most {MAX_TAGS} tags.")
+                # Documented: at most 50 user tags per resource; [INFER] the error: TagResource's model lists
+                # BadRequest, not ServiceLimitExceeded.
+                message = f"A resource can have at most {MAX_TAGS} tags; this request would give it more."
+                if STATE.settings.tag_limit_error == "ServiceLimitExceeded":
+                    raise ServiceLimitExceeded("TOTAL_USER_TAGS", message)
+                raise BadRequest(message)
             super().tag_resource(arn, tags)
 
     def untag_resource(self, arn: str, tag_keys: list[str]) -> None:

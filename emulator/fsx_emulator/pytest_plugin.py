@@ -1,5 +1,89 @@
-"""pytest plugin: ``pytest -p fsx_emulator.pytest_plugin`` gives any moto-based suite the emulator's FSx."""
+"""pytest plugin: an in-process FSx for your tests, where copies take milliseconds.
+
+Load it with ``pytest -p fsx_emulator.pytest_plugin`` or ``pytest_plugins = ["fsx_emulator.pytest_plugin"]`` in
+your root conftest.py. Loading it installs the emulator into moto (so any moto-based suite, moto's own included,
+gets the emulator's FSx). Fixtures:
+
+- ``fsx_emulator``: moto's ``mock_aws`` with the emulator's FSx, fresh for each test; the result has the test
+  controls (``inject_fault``, ``fail_next_copy``, ``set_pace``, ``inspect``, ...) and ``client(service, region)``.
+  Copies become AVAILABLE on the first DescribeBackups after they start, backups made with CreateBackup at once,
+  and ``FSX_BACKUP_COPY_TIME_SCALE`` makes the provider's waits between polls a thousandth as long.
+- ``fsx_source_backup``: a factory ``make(region="us-east-1", tags=None, file_system_type="LUSTRE")`` that creates
+  a file system and an AVAILABLE backup of it and returns the backup id.
+"""
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from types import ModuleType
+from typing import Any
+
+import pytest
 
 from . import install
 
 install()
+
+# How much shorter the provider's pauses between polls are under the fixtures (FSX_BACKUP_COPY_TIME_SCALE).
+TIME_SCALE = "0.001"
+# Where real AWS settings would send boto3 elsewhere than the in-process emulator.
+_OUTSIDE_SETTINGS = ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_FSX", "AWS_ENDPOINT_URL_KMS", "AWS_PROFILE")
+
+
+class FsxEmulator:
+    """The in-process emulator as a test sees it: its controls (fsx_emulator.control) and boto3 clients."""
+
+    def __init__(self, control: ModuleType) -> None:
+        self.control = control
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.control, name)
+
+    def client(self, service: str = "fsx", region: str = "us-east-1") -> Any:
+        import boto3
+
+        return boto3.client(service, region_name=region)
+
+
+def _scale_provider_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Set FSX_BACKUP_COPY_TIME_SCALE; the provider reads it once, so also rescale an already imported runtime."""
+    monkeypatch.setenv("FSX_BACKUP_COPY_TIME_SCALE", TIME_SCALE)
+    runtime = sys.modules.get("fsx_backup_copy_provider.runtime")
+    clock = getattr(getattr(runtime, "RUNTIME", None), "clock", None)
+    if clock is not None and hasattr(clock, "scale"):
+        monkeypatch.setattr(clock, "scale", float(TIME_SCALE))
+
+
+@pytest.fixture
+def fsx_emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[FsxEmulator]:
+    from moto import mock_aws
+
+    from . import control
+
+    for name in _OUTSIDE_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", os.environ.get("AWS_DEFAULT_REGION", "us-east-1"))
+    _scale_provider_waits(monkeypatch)
+    with mock_aws():
+        control.reset()
+        control.set_pace(ticks=1)
+        control.set_pace(ticks=0, model="fsx::backup")
+        yield FsxEmulator(control)
+        control.reset()
+
+
+@pytest.fixture
+def fsx_source_backup(fsx_emulator: FsxEmulator) -> Callable[..., str]:
+    def make(region: str = "us-east-1", tags: dict[str, str] | None = None, file_system_type: str = "LUSTRE") -> str:
+        fsx = fsx_emulator.client("fsx", region)
+        file_system = fsx.create_file_system(
+            FileSystemType=file_system_type, StorageCapacity=1200, SubnetIds=["subnet-0123456789abcdef0"]
+        )["FileSystem"]
+        extra = {"Tags": [{"Key": k, "Value": v} for k, v in tags.items()]} if tags else {}
+        backup = fsx.create_backup(FileSystemId=file_system["FileSystemId"], **extra)["Backup"]
+        # CreateBackup answers CREATING; the backup is AVAILABLE from the next read on (pace set above).
+        described = fsx.describe_backups(BackupIds=[backup["BackupId"]])["Backups"][0]
+        assert described["Lifecycle"] == "AVAILABLE", described["Lifecycle"]
+        return str(backup["BackupId"])
+
+    return make

@@ -50,6 +50,14 @@ class EmulatorSettings:
     # [INFER] Regions with no Multi-AZ FSx for Windows, where a MULTI_AZ_1 Windows backup cannot be copied.
     regions_without_multi_az_windows: frozenset[str] = frozenset()
     opt_in_regions: frozenset[str] = field(default=DEFAULT_OPT_IN_REGIONS)
+    # [INFER] Wire choices where AWS's documentation names no FSx-specific answer (emulator/README.md, "Wire
+    # protocol"): an empty request body is read as {} (else refused with SerializationException); the error for
+    # a Region FSx does not have (the real endpoint would not resolve), for a NextToken no earlier page gave,
+    # and for a TagResource that would leave more than 50 tags (TagResource's model lists BadRequest).
+    empty_body_is_empty_object: bool = True
+    unknown_region_error: str = "BadRequest"
+    invalid_next_token_error: str = "BadRequest"
+    tag_limit_error: str = "BadRequest"
 
     def update(self, changes: dict[str, Any]) -> None:
         """Apply a partial update (from the control API), refusing unknown names."""

@@ -48,3 +48,14 @@ def test_state_manager_and_managed_state() -> None:
 def test_moto_api_routes_are_a_mutable_dict() -> None:
     assert isinstance(moto_api_urls.url_paths, dict)
     assert any(path.endswith("/moto-api/reset") for path in moto_api_urls.url_paths)
+
+
+def test_unsigned_request_routing_and_file_system_attributes() -> None:
+    """installer.py adds FSx to moto's unsigned-request routing; models.py renames moto's file systems."""
+    from moto.moto_server import werkzeug_app
+
+    assert isinstance(werkzeug_app.UNSIGNED_REQUESTS, dict)
+    assert "infer_service_region_host" in vars(werkzeug_app.DomainDispatcherApplication)
+    file_system_init = inspect.getsource(fsx_models.FileSystem.__init__)
+    for attribute in ("self.file_system_id", "self.dns_name", "self.resource_arn"):
+        assert attribute in file_system_init

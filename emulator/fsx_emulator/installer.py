@@ -4,7 +4,9 @@ import threading
 
 from moto.fsx.models import fsx_backends
 from moto.moto_api import state_manager
+from moto.moto_server.werkzeug_app import UNSIGNED_REQUESTS
 
+from . import wire
 from .control import register_endpoints
 from .models import DEFAULT_TRANSITIONS, EmulatedFSxBackend
 
@@ -20,6 +22,9 @@ def install() -> None:
         for model, transition in DEFAULT_TRANSITIONS.items():
             state_manager.register_default_transition(model, transition)
         register_endpoints()
+        # moto's server routes an unsigned request by its X-Amz-Target only for services it lists; without this,
+        # an unsigned FSx request would be answered as S3 ListBuckets. FSx answers it (with an auth error).
+        UNSIGNED_REQUESTS.setdefault(wire.target_prefix(), ("fsx", "us-east-1"))
 
 
 def is_installed() -> bool:
