@@ -8,7 +8,7 @@ PORT ?= 5000
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install test lint emulator demo bench clean
+.PHONY: install test lint emulator demo bench dist clean
 
 install: $(STAMP)
 
@@ -26,6 +26,9 @@ lint: install
 	$(VENV)/bin/mypy provider/fsx_backup_copy_provider sdk/pulumi_fsx_backup_copy emulator/fsx_emulator tests examples/demo.py bench
 	@# Each Pulumi program is a __main__ module of its own: one mypy run per program.
 	for program in examples/*/__main__.py tests/engine/programs/*/__main__.py; do $(VENV)/bin/mypy $$program || exit 1; done
+	@# Every GitHub Actions workflow in the repository, against the schema check-jsonschema ships (no network).
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows \
+		$$(find . -path ./.venv -prune -o -path '*/.github/workflows/*' \( -name '*.yml' -o -name '*.yaml' \) -print)
 
 emulator: install
 	$(VENV)/bin/fsx-emulator --port $(PORT)
@@ -36,6 +39,13 @@ demo: install
 bench: install
 	$(PY) -m bench
 
+# The sdist and wheel in dist/ (pip install dist/pulumi_fsx_backup_copy-*.whl), checked by twine. No network: the
+# build backend is the one pinned in .venv (dev extra).
+dist: install
+	rm -rf dist
+	$(PY) -m build --no-isolation --sdist --wheel --outdir dist .
+	$(VENV)/bin/twine check --strict dist/*
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info */*.egg-info
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info */*.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -19,12 +19,9 @@ def check_inputs(news: Mapping[str, Any], default_region: str | None) -> tuple[d
             known = ", ".join(p.wire_name for p in INPUTS if not p.internal)
             failures.append((key, f"{key} is not a BackupCopy property; the properties are {known}"))
 
+    failures.extend(missing_required(inputs))
     for prop in INPUTS:
-        if prop.wire_name in inputs:
-            continue
-        if prop.required:
-            failures.append((prop.wire_name, f"{prop.wire_name} is required: {prop.doc}"))
-        elif prop.default is not None:
+        if prop.wire_name not in inputs and prop.default is not None:
             inputs[prop.wire_name] = prop.default
     if "region" not in inputs:
         if default_region:
@@ -39,7 +36,26 @@ def check_inputs(news: Mapping[str, Any], default_region: str | None) -> tuple[d
             )
 
     region = inputs.get("region")
-    context = CheckContext(region if isinstance(region, str) and not is_unknown(region) else None)
+    failures.extend(check_values(inputs, region if isinstance(region, str) and not is_unknown(region) else None))
+    return inputs, failures
+
+
+def missing_required(inputs: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """A failure for each required property that is absent (None counts as absent)."""
+    return [
+        (prop.wire_name, f"{prop.wire_name} is required: {prop.doc}")
+        for prop in INPUTS
+        if prop.required and inputs.get(prop.wire_name) is None
+    ]
+
+
+def check_values(inputs: Mapping[str, Any], region: str | None) -> list[tuple[str, str]]:
+    """The rules for the values given, with the destination Region if known; absent and unknown values pass.
+
+    Shared by check and by the SDK, which applies them to plain values when a BackupCopy is declared.
+    """
+    failures: list[tuple[str, str]] = []
+    context = CheckContext(region)
     for prop in INPUTS:
         value = inputs.get(prop.wire_name)
         if value is None or is_unknown(value):
@@ -57,4 +73,4 @@ def check_inputs(news: Mapping[str, Any], default_region: str | None) -> tuple[d
                     f"region {context.region} is in {partition}: FSx copies only within one partition",
                 )
             )
-    return inputs, failures
+    return failures

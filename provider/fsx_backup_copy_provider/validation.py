@@ -1,6 +1,8 @@
-"""Pure input validators: each returns None when the value is fine, else a sentence saying what to do.
+"""Pure input validators: each returns None when the value is fine, else what is wrong and what to do.
 
-No AWS calls: Region and partition facts come from botocore's bundled endpoint data.
+Each problem is a predicate that reads as a sentence after the property's name (check.py prefixes the name):
+"kmsKeyId" + " names a key in us-east-1, but ...". No AWS calls: Region and partition facts come from botocore's
+bundled endpoint data, so a Region newer than the installed botocore is unknown until botocore is upgraded.
 """
 
 import functools
@@ -9,7 +11,9 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
+import botocore
 import botocore.loaders
+import botocore.session
 
 from .unknowns import is_unknown
 
@@ -22,6 +26,7 @@ KMS_ARN = re.compile(
 )
 TAG_KEY_MAX, TAG_VALUE_MAX, MAX_TAGS = 128, 256, 50
 TAG_EXTRA_CHARACTERS = set("_.:/=+-@")
+TAG_CHARACTERS = "letters, digits, spaces and _ . : / = + - @"
 # Tags with this prefix are the provider's own bookkeeping (see claims.py); users may not set them.
 RESERVED_TAG_PREFIX = "pulumi-fsx-backup-copy:"
 
@@ -32,8 +37,26 @@ def _partitions() -> list[dict[str, Any]]:
     return partitions
 
 
+@functools.cache
+def fsx_regions() -> dict[str, tuple[str, ...]]:
+    """partition -> the Regions botocore's endpoint data lists for FSx (what boto3's get_available_regions says)."""
+    session = botocore.session.get_session()
+    return {
+        partition: tuple(session.get_available_regions("fsx", partition_name=partition))
+        for partition in session.get_available_partitions()
+    }
+
+
+def regions_source() -> str:
+    """Where the Region list comes from, named in failures so users know what to upgrade."""
+    return f"the FSx endpoint data of the installed botocore {botocore.__version__}"
+
+
 def partition_of(region: str) -> str | None:
     """The AWS partition a Region name belongs to (aws, aws-cn, aws-us-gov, ...), or None if it is no Region."""
+    for name, regions in fsx_regions().items():
+        if region in regions:
+            return name
     for partition in _partitions():
         if region in partition.get("regions", {}):
             return str(partition["partition"])
@@ -60,9 +83,19 @@ def check_backup_id(value: Any) -> str | None:
 def check_region(value: Any) -> str | None:
     if not isinstance(value, str):
         return f"must be an AWS Region name such as us-west-2, not {type_name(value)}"
-    if not REGION_NAME.fullmatch(value) or partition_of(value) is None:
+    if not REGION_NAME.fullmatch(value):
         return f"'{value}' is not an AWS Region name (for example us-east-1, eu-west-1, cn-north-1)"
-    return None
+    partition = partition_of(value)
+    if partition in fsx_regions() and value in fsx_regions()[partition]:
+        return None
+    if partition is None:
+        known = "; ".join(f"{name}: {', '.join(regions)}" for name, regions in fsx_regions().items() if regions)
+    else:
+        known = f"{partition}: {', '.join(fsx_regions().get(partition, ())) or 'none'}"
+    return (
+        f"'{value}' is not a Region where FSx is available according to {regions_source()} ({known}); "
+        "if it is a Region newer than that botocore, upgrade botocore (pip install --upgrade botocore boto3)"
+    )
 
 
 def check_kms_key(value: Any, destination_region: str | None) -> str | None:
@@ -82,11 +115,14 @@ def check_kms_key(value: Any, destination_region: str | None) -> str | None:
         return f"'{value}' is a KMS alias ARN whose alias name is malformed"
     if destination_region and arn["region"] != destination_region:
         return (
-            f"the key is in {arn['region']}, but KMS keys are regional and the copy is made in "
+            f"names a key in {arn['region']}, but KMS keys are regional and the copy is made in "
             f"{destination_region}: use a key in {destination_region}"
         )
-    if destination_region and arn["partition"] != partition_of(destination_region):
-        return f"the key's partition '{arn['partition']}' is not the destination Region's"
+    if destination_region and arn["partition"] != (partition := partition_of(destination_region)):
+        return (
+            f"names a key in partition {arn['partition']}, but the copy is made in {destination_region} "
+            f"(partition {partition}): use a key in {destination_region}"
+        )
     return None
 
 
@@ -104,21 +140,21 @@ def check_tags(value: Any) -> list[str]:
         problems.append(f"has {len(value)} tags; an FSx backup can have at most {MAX_TAGS}")
     for key, tag_value in value.items():
         if not isinstance(key, str) or not 1 <= len(key) <= TAG_KEY_MAX:
-            problems.append(f"tag key '{key}' must be 1 to {TAG_KEY_MAX} characters")
+            problems.append(f"has a key '{key}' that is not 1 to {TAG_KEY_MAX} characters long")
         elif key.lower().startswith("aws:"):
-            problems.append(f"tag key '{key}' uses the prefix 'aws:', which AWS reserves for its own tags")
+            problems.append(f"has a key '{key}' with the prefix 'aws:', which AWS reserves for its own tags")
         elif key.startswith(RESERVED_TAG_PREFIX):
-            problems.append(f"tag key '{key}' uses the prefix '{RESERVED_TAG_PREFIX}', which this provider reserves")
+            problems.append(f"has a key '{key}' with the prefix '{RESERVED_TAG_PREFIX}', which this provider reserves")
         elif not _tag_text_ok(key):
-            problems.append(f"tag key '{key}' may contain only letters, digits, spaces and _ . : / = + - @")
+            problems.append(f"has a key '{key}' with characters other than {TAG_CHARACTERS}")
         if tag_value is None or is_unknown(tag_value):
             continue
         if not isinstance(tag_value, str):
-            problems.append(f"the value of tag '{key}' must be a string, not {type_name(tag_value)}")
+            problems.append(f"has a value for key '{key}' that is {type_name(tag_value)}, not a string")
         elif len(tag_value) > TAG_VALUE_MAX:
-            problems.append(f"the value of tag '{key}' is longer than {TAG_VALUE_MAX} characters")
+            problems.append(f"has a value for key '{key}' longer than {TAG_VALUE_MAX} characters")
         elif not _tag_text_ok(tag_value):
-            problems.append(f"the value of tag '{key}' may contain only letters, digits, spaces and _ . : / = + - @")
+            problems.append(f"has a value for key '{key}' with characters other than {TAG_CHARACTERS}")
     return problems
 
 

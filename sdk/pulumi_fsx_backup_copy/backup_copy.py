@@ -5,6 +5,7 @@ snake_case in Python and camelCase on the wire (both from the provider's propert
 attributes, and a static ``get``.
 """
 
+import inspect
 from collections.abc import Mapping
 from typing import Any, overload
 
@@ -12,7 +13,9 @@ import pulumi
 import pulumi.dynamic
 
 from fsx_backup_copy_provider import BackupCopyProvider
+from fsx_backup_copy_provider.check import check_values, missing_required
 from fsx_backup_copy_provider.schema import INPUTS, OUTPUTS, PYTHON_TO_WIRE, WIRE_TO_PYTHON
+from fsx_backup_copy_provider.unknowns import WIRE_UNKNOWN, is_unknown
 
 
 class BackupCopyArgs:
@@ -34,6 +37,43 @@ class BackupCopyArgs:
         self.kms_key_id = kms_key_id
         self.copy_tags = copy_tags
         self.tags = tags
+
+
+class BackupCopyArgsError(ValueError):
+    """Plain argument values that the provider's check would refuse, raised when the BackupCopy is declared.
+
+    So that a program's unit tests (``pulumi.runtime.set_mocks``, where no Check runs) see bad inputs too.
+    ``failures`` holds (property, reason) pairs with exactly the texts ``pulumi up`` would show.
+    """
+
+    def __init__(self, resource_name: str, failures: list[tuple[str, str]]) -> None:
+        self.resource_name = resource_name
+        self.failures = failures
+        reasons = "".join(f"\n  - {reason}" for _, reason in failures)
+        super().__init__(f"BackupCopy '{resource_name}' has invalid arguments:{reasons}")
+
+
+def _plain(value: Any) -> Any:
+    """The value as check sees it, with Outputs and awaitables (not known yet) as unknowns, which check skips."""
+    if isinstance(value, pulumi.Output) or inspect.isawaitable(value):
+        return WIRE_UNKNOWN
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+def _argument_failures(props: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """check's rules applied to the plain values the program gave (python names in ``props``).
+
+    The destination Region is the region argument, else the stack's aws:region when set; the engine's Check
+    still runs on every value, including the ones only known later and the defaults it alone knows.
+    """
+    values = {PYTHON_TO_WIRE[name]: _plain(value) for name, value in props.items() if name in PYTHON_TO_WIRE}
+    region = values.get("region")
+    if region is None:
+        region = pulumi.Config("aws").get("region")
+    known_region = region if isinstance(region, str) and not is_unknown(region) else None
+    return missing_required(values) + check_values(values, known_region)
 
 
 def _timeouts(opts: pulumi.ResourceOptions | None) -> dict[str, str] | None:
@@ -97,6 +137,14 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
+        given = args[0] if args else kwargs.get("args")
+        if isinstance(given, Mapping):
+            raise TypeError(
+                f"BackupCopy '{resource_name}': got a {type(given).__name__} where BackupCopyArgs belongs; pass "
+                f"BackupCopyArgs(source_backup_id=..., ...) or keyword arguments: "
+                f"BackupCopy('{resource_name}', source_backup_id=..., ...). "
+                f"With a dict d of argument names: BackupCopyArgs(**d)"
+            )
         args_given = args[0] if args and isinstance(args[0], BackupCopyArgs) else kwargs.pop("args", None)
         if isinstance(args_given, BackupCopyArgs):
             opts = kwargs.pop("opts", None) or (args[1] if len(args) > 1 else None)
@@ -113,6 +161,8 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
 
         props: dict[str, Any] = {p.python_name: getattr(resource_args, p.python_name) for p in INPUTS if not p.internal}
         props["custom_timeouts"] = _timeouts(opts)
+        if failures := _argument_failures(props):
+            raise BackupCopyArgsError(resource_name, failures)
         props["resource_identity"] = _identity(resource_name, opts)
         for output in OUTPUTS:
             props.setdefault(output.python_name, None)

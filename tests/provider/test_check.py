@@ -2,6 +2,8 @@
 
 from typing import Any
 
+import boto3
+import botocore
 import pytest
 from pulumi.output import Unknown
 
@@ -45,6 +47,8 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
     ("region a list", {"region": ["us-west-2"]}, "region"),
     ("source region not a Region", {"sourceRegion": "mars-north-1"}, "sourceRegion"),
     ("source region a number", {"sourceRegion": 2}, "sourceRegion"),
+    ("region of the right form that does not exist", {"region": "us-west-9"}, "region"),
+    ("source region of the right form that does not exist", {"sourceRegion": "eu-foo-1"}, "sourceRegion"),
     ("China into commercial", {"sourceRegion": "cn-north-1"}, "sourceRegion"),
     ("GovCloud into commercial", {"sourceRegion": "us-gov-west-1"}, "sourceRegion"),
     ("commercial into China", {"region": "cn-northwest-1", "sourceRegion": "us-east-1"}, "sourceRegion"),
@@ -82,6 +86,51 @@ def test_bad_input_fails_check_naming_the_property(case: str, change: dict[str, 
     found = failures(news)
     assert [p for p, _ in found] == [prop], found
     assert found[0][1].startswith(prop)
+
+
+# (inputs, the property, the failure's exact text): each reads as one sentence after the property's name.
+MESSAGES: list[tuple[dict[str, Any], str, str]] = [
+    (
+        {"kmsKeyId": f"arn:aws:kms:us-east-1:123456789012:key/{KEY_ID}"},
+        "kmsKeyId",
+        "kmsKeyId names a key in us-east-1, but KMS keys are regional and the copy is made in us-west-2: "
+        "use a key in us-west-2",
+    ),
+    ({"tags": {"k": 5}}, "tags", "tags has a value for key 'k' that is a number, not a string"),
+    (
+        {"tags": {"aws:createdBy": "me"}},
+        "tags",
+        "tags has a key 'aws:createdBy' with the prefix 'aws:', which AWS reserves for its own tags",
+    ),
+    ({"tags": {"k": "v" * 257}}, "tags", "tags has a value for key 'k' longer than 256 characters"),
+]
+
+
+@pytest.mark.parametrize(("change", "prop", "message"), MESSAGES, ids=[m[2][:40] for m in MESSAGES])
+def test_failure_reads_as_a_sentence_after_the_property_name(change: dict[str, Any], prop: str, message: str) -> None:
+    assert failures({**GOOD, **change}) == [(prop, message)]
+
+
+def test_no_failure_repeats_its_property_name() -> None:
+    for case, change, prop in BAD_INPUTS:
+        for _, reason in failures({k: v for k, v in {**GOOD, **change}.items() if v is not None}):
+            rest = reason.removeprefix(prop).lstrip(" :")
+            assert not rest.lower().startswith(("the ", prop.lower(), "tag key", "tags ")), (case, reason)
+
+
+@pytest.mark.parametrize("region", ["us-west-9", "eu-foo-1"])
+def test_unknown_region_names_the_list_source_and_says_to_upgrade_botocore(region: str) -> None:
+    [(prop, reason)] = failures({**GOOD, "region": region})
+    assert prop == "region" and reason.startswith(f"region '{region}' is not a Region where FSx is available")
+    assert f"botocore {botocore.__version__}" in reason and "upgrade botocore" in reason
+    assert "us-west-2" in reason  # the known Regions of the partition are listed
+
+
+def test_every_region_botocore_knows_for_fsx_passes() -> None:
+    session = boto3.session.Session()
+    for partition in session.get_available_partitions():
+        for region in session.get_available_regions("fsx", partition_name=partition):
+            assert failures({**GOOD, "region": region}) == [], region
 
 
 def test_secret_tag_values_are_never_quoted_in_failures() -> None:
