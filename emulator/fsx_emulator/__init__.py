@@ -9,7 +9,8 @@ import importlib
 from types import ModuleType
 from typing import Any
 
-INSTALL_HINT = "pip install 'pulumi-fsx-backup-copy[emulator]'"
+# The package is not on PyPI: the extra goes on whatever the package is installed from (README, Install).
+INSTALL_HINT = "pip install '/path/to/pulumi-fsx-backup-copy[emulator]' (or the git URL or wheel you install it from)"
 
 __all__ = ["INSTALL_HINT", "control", "install", "is_installed"]
 

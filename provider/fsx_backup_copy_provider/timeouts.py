@@ -44,11 +44,13 @@ def check_timeouts(value: Any) -> list[str]:
     problems = []
     for name, duration in value.items():
         if name not in ("create", "update", "delete"):
-            problems.append(f"unknown timeout '{name}': use create, update or delete")
+            problems.append(f"has an unknown timeout '{name}': use create, update or delete")
         elif duration:
             try:
                 if parse_duration(duration) <= 0:
-                    problems.append(f"the {name} timeout must be longer than zero")
-            except ValueError as error:
-                problems.append(f"{name}: {error}")
+                    problems.append(f"has a {name} timeout that is not longer than zero")
+            except ValueError:
+                problems.append(
+                    f"has a {name} timeout '{duration}' that is not a duration such as 2h, 45m, 1h30m or 90s"
+                )
     return problems

@@ -4,7 +4,7 @@ Also: ``find_latest_backup`` / ``find_latest_backup_output`` (the newest AVAILAB
 ``BackupCopyRotation`` (keep copies of the newest K backups of a file system in DR Regions).
 """
 
-from .backup_copy import BackupCopy, BackupCopyArgs
+from .backup_copy import BackupCopy, BackupCopyArgs, BackupCopyArgsError
 from .latest import (
     BackupLookupError,
     LatestBackup,
@@ -17,6 +17,7 @@ from .rotation import BackupCopyRotation, RotationError
 __all__ = [
     "BackupCopy",
     "BackupCopyArgs",
+    "BackupCopyArgsError",
     "BackupCopyRotation",
     "BackupLookupError",
     "LatestBackup",

@@ -103,6 +103,16 @@ MESSAGES: list[tuple[dict[str, Any], str, str]] = [
         "tags has a key 'aws:createdBy' with the prefix 'aws:', which AWS reserves for its own tags",
     ),
     ({"tags": {"k": "v" * 257}}, "tags", "tags has a value for key 'k' longer than 256 characters"),
+    (
+        {"customTimeouts": {"read": "5m"}},
+        "customTimeouts",
+        "customTimeouts has an unknown timeout 'read': use create, update or delete",
+    ),
+    (
+        {"customTimeouts": {"create": "two hours"}},
+        "customTimeouts",
+        "customTimeouts has a create timeout 'two hours' that is not a duration such as 2h, 45m, 1h30m or 90s",
+    ),
 ]
 
 
