@@ -128,6 +128,15 @@ INPUTS: tuple[InputProperty, ...] = (
         "Tags for the copy.",
     ),
     InputProperty(
+        "adopt_backup_id",
+        "adoptBackupId",
+        "str",
+        OnChange.IGNORE,
+        _one(check_backup_id),
+        "An existing copy to bring under management instead of copying (backup-...): create checks that it is a copy "
+        "of sourceBackupId with the requested key, then tags and records it. Once recorded, a change is no change.",
+    ),
+    InputProperty(
         "custom_timeouts",
         "customTimeouts",
         "Mapping[str, str]",

@@ -30,6 +30,7 @@ class BackupCopyArgs:
         kms_key_id: pulumi.Input[str] | None = None,
         copy_tags: pulumi.Input[bool] | None = None,
         tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+        adopt_backup_id: pulumi.Input[str] | None = None,
     ) -> None:
         self.source_backup_id = source_backup_id
         self.source_region = source_region
@@ -37,6 +38,7 @@ class BackupCopyArgs:
         self.kms_key_id = kms_key_id
         self.copy_tags = copy_tags
         self.tags = tags
+        self.adopt_backup_id = adopt_backup_id
 
 
 class BackupCopyArgsError(ValueError):
@@ -134,6 +136,7 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
         kms_key_id: pulumi.Input[str] | None = None,
         copy_tags: pulumi.Input[bool] | None = None,
         tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+        adopt_backup_id: pulumi.Input[str] | None = None,
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:

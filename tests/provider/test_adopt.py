@@ -18,8 +18,9 @@ def hand_made_copy(fsx: FsxAccount, source: str, **extra: Any) -> str:
 
 
 def adopting(source: str, backup_id: str, **extra: Any) -> dict[str, Any]:
-    inputs = BackupCopyProvider().check({}, copy_inputs(source, **extra)).inputs
-    return {**inputs, "adoptBackupId": backup_id}
+    result = BackupCopyProvider().check({}, copy_inputs(source, adoptBackupId=backup_id, **extra))
+    assert result.failures == []
+    return result.inputs
 
 
 def copies(fsx: FsxAccount, source: str) -> list[str]:
@@ -100,3 +101,8 @@ def test_an_adopted_copy_is_never_adopted_again_as_an_unfinished_create(fsx: Fsx
     BackupCopyProvider().create(adopting(source, made))
     replacement = BackupCopyProvider().create(BackupCopyProvider().check({}, copy_inputs(source)).inputs)
     assert replacement.id != made and copies(fsx, source) == sorted([made, replacement.id])
+
+
+def test_adopt_backup_id_is_checked_like_any_backup_id() -> None:
+    result = BackupCopyProvider().check({}, copy_inputs("backup-0123456789abcdef0", adoptBackupId="bkp-1"))
+    assert [f.property for f in result.failures] == ["adoptBackupId"]
