@@ -18,8 +18,19 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet -e '.[dev,emulator]'
 	touch $(STAMP)
 
-test: install
-	$(PY) -m pytest -q
+# moto ships its own FSx tests only in its sdist: fetched from PyPI once (setup, like the install), so that
+# tests/emulator/test_moto_upstream.py runs them against the emulator. If PyPI cannot be reached, that test skips.
+MOTO_VERSION := $(shell sed -n 's/^moto==//p' constraints.txt)
+MOTO_UPSTREAM := .cache/moto-$(MOTO_VERSION)/tests/test_fsx
+
+$(MOTO_UPSTREAM): | $(STAMP)
+	mkdir -p .cache
+	$(PY) -m pip download --quiet --no-deps --no-binary :all: --dest .cache moto==$(MOTO_VERSION) \
+		&& tar -xzf .cache/moto-$(MOTO_VERSION).tar.gz -C .cache moto-$(MOTO_VERSION)/tests/test_fsx \
+		|| echo "moto's sdist could not be fetched: its FSx suite is skipped"
+
+test: install $(MOTO_UPSTREAM)
+	MOTO_UPSTREAM_FSX_TESTS=$(CURDIR)/$(MOTO_UPSTREAM) $(PY) -m pytest -q
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -47,5 +58,5 @@ dist: install
 	$(VENV)/bin/twine check --strict dist/*
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info */*.egg-info
+	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info */*.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
