@@ -1,6 +1,9 @@
 """3-5: through the engine harness, the real dynamic host and the fsx-emulator server process.
 
-3. A fleet of N copies of duration T into one Region: makespan over AWS's bound ceil(N/5)*T.
+Every deployment runs in a host of its own, as under the CLI (tests/engine/README.md).
+
+3. A fleet of N copies of duration T into one Region: makespan of the update deployment (``up --skip-preview``)
+   over AWS's bound ceil(N/5)*T.
 4. Provider overhead per call: Check, Diff and Read latency, cold (first call in a new host) and warm.
 5. Large stacks: a preview (Check + Diff per resource) of 100, 250 and 500 resources: time, AWS calls, host memory.
 """
@@ -9,13 +12,12 @@ import math
 import statistics
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from fsx_emulator.client import EmulatorClient
 from tests.engine import scenarios
-from tests.engine.harness import DynamicHost, Engine, Goal, StateEntry, host_env
+from tests.engine.harness import Engine, Goal, StateEntry, host_env
 from tests.support import FsxAccount, start_emulator
 
 FLEET_SIZE, COPY_SECONDS = 20, 4.0
@@ -45,11 +47,11 @@ def fleet_makespan(account: FsxAccount) -> dict[str, Any]:
     with scenarios.fleet(account, time_scale=0.002) as fleet:
         goals = fleet.goals(FLEET_SIZE)
         start = time.perf_counter()
-        outcome = fleet.engine.up(goals)
+        outcome = fleet.engine.up(goals, skip_preview=True)  # the update deployment alone, host start included
         makespan = time.perf_counter() - start
         assert not outcome.errors, outcome.errors
         peak = account.controls.inspect()["peak_copies_in_progress"][scenarios.DR_REGION]
-        fleet.engine.destroy()
+        fleet.engine.destroy(skip_preview=True)
     bound = math.ceil(FLEET_SIZE / 5) * COPY_SECONDS
     return {
         "copies": FLEET_SIZE,
@@ -67,22 +69,23 @@ def call_overhead(account: FsxAccount) -> dict[str, Any]:
     with scenarios.world(account) as w:
         [goal] = w.goals()
         urn = w.urn
-        cold_check = _timed(lambda: w.engine.check(urn, goal, {}))  # first resource call: loads the provider
         scenarios.up_creates(w)
         entry = w.engine.state[urn]
-        checks = [_timed(lambda: w.engine.check(urn, goal, entry.inputs)) for _ in range(200)]
-        news = w.engine.check(urn, goal, entry.inputs)
-        diffs = [_timed(lambda: w.engine.diff(entry, news)) for _ in range(200)]
-        before = account.controls.inspect()["calls"]
-        reads = [_timed(lambda: w.engine.read(entry)) for _ in range(50)]
-        after = account.controls.inspect()["calls"]
+        with w.engine.deployment(preview=True) as d:  # one more deployment: a fresh host, so the first call is cold
+            cold_check = _timed(lambda: d.check(urn, goal, {}))  # first resource call: loads the provider
+            checks = [_timed(lambda: d.check(urn, goal, entry.inputs)) for _ in range(200)]
+            news = d.check(urn, goal, entry.inputs)
+            diffs = [_timed(lambda: d.diff(entry, news)) for _ in range(200)]
+            before = account.controls.inspect()["calls"]
+            reads = [_timed(lambda: d.read(entry)) for _ in range(50)]
+            after = account.controls.inspect()["calls"]
         calls_per_read = {
             op: (after.get(op, 0) - before.get(op, 0)) / 50 for op in after if after.get(op, 0) != before.get(op, 0)
         }
     account.controls.reset()
-    with scenarios.world(account) as fresh:
+    with scenarios.world(account) as fresh, fresh.engine.deployment(preview=True) as d:
         [goal] = fresh.goals()
-        cold_diff_check = _timed(lambda: fresh.engine.check(fresh.urn, goal, {}))
+        cold_diff_check = _timed(lambda: d.check(fresh.urn, goal, {}))
     return {
         "check_ms": {
             "cold": round(cold_check, 1),
@@ -104,9 +107,8 @@ def large_preview(account: FsxAccount) -> dict[str, Any]:
         [template] = fleet.engine.state.values()
         results: dict[str, Any] = {}
         for size in (100, 250, 500):
-            host = DynamicHost(scenarios.FLEET, "fleet", host_env(account.endpoint_url or ""))
-            engine = Engine(host, "fleet", scenarios.STACK, {"aws:region": scenarios.DR_REGION})
-            engine.prologue()
+            config = {"aws:region": scenarios.DR_REGION}
+            engine = Engine(scenarios.FLEET, "fleet", scenarios.STACK, config, host_env(account.endpoint_url or ""))
             entries = []
             for i in range(size):
                 name = f"copy-{i:04d}"
@@ -116,24 +118,20 @@ def large_preview(account: FsxAccount) -> dict[str, Any]:
                 outputs = {**template.outputs, "backupId": f"backup-{i:017x}"}
                 entries.append((goal, StateEntry(urn, template.type, outputs["backupId"], inputs, outputs)))
             calls_before = account.controls.inspect()["calls"]
-
-            def preview_one(item: tuple[Goal, StateEntry], engine: Engine = engine) -> None:
-                goal, entry = item
-                news = engine.check(entry.urn, goal, entry.inputs)
-                engine.diff(entry, news)
-
-            start = time.perf_counter()
-            with ThreadPoolExecutor(max_workers=16) as pool:  # the engine sends them all at once
-                list(pool.map(preview_one, entries))
-            elapsed = time.perf_counter() - start
-            results[str(size)] = {
-                "total_s": round(elapsed, 2),
-                "ms_per_resource": round(elapsed * 1000 / size, 2),
-                "aws_calls": sum(account.controls.inspect()["calls"].values()) - sum(calls_before.values()),
-                "host_peak_mib": _peak_memory_mib(host.process.pid),
-            }
-            host.stop()
-        fleet.engine.destroy()
+            with engine.deployment(preview=True) as d:  # one `pulumi preview`: its own host
+                start = time.perf_counter()
+                # The step generator takes registrations one at a time and sends each Check and Diff itself
+                # (deployment_executor.go handleSingleEvent; parallel diff is off by default), so one after another.
+                for goal, entry in entries:
+                    d.diff(entry, d.check(entry.urn, goal, entry.inputs))
+                elapsed = time.perf_counter() - start
+                results[str(size)] = {
+                    "total_s": round(elapsed, 2),
+                    "ms_per_resource": round(elapsed * 1000 / size, 2),
+                    "aws_calls": sum(account.controls.inspect()["calls"].values()) - sum(calls_before.values()),
+                    "host_peak_mib": _peak_memory_mib(d.host.pid),
+                }
+        fleet.engine.destroy(skip_preview=True)
     return results
 
 

@@ -1,8 +1,9 @@
 """`make demo`: examples/cross-region-dr through its whole life against a local FSx, in under a minute.
 
 With the pulumi CLI on PATH it runs the CLI (local file backend); otherwise it drives the SDK's own dynamic-provider
-host through the engine harness (tests/engine), sending the gRPC calls the CLI sends. Exits 0 only if every step
-checked out, and leaves no process behind.
+host through the engine harness (tests/engine), sending the gRPC calls the CLI sends: every deployment (each
+preview, update, refresh and destroy) in a host process of its own. Exits 0 only if every step checked out, and
+leaves no process behind.
 """
 
 import os
@@ -44,7 +45,7 @@ def step(title: str, action: Callable[[], str]) -> None:
 
 def run_with_harness(account: FsxAccount) -> None:
     with scenarios.world(account, time_scale=TIME_SCALE) as w:
-        w.engine.host.on_line = show_host_line
+        w.engine.on_line = show_host_line
         dr = {"tags": {"team": "storage"}}
         say(
             f"  source backup {w.source_backup_id} in {scenarios.SOURCE_REGION}; DR keys alias/dr-one, alias/dr-two "
@@ -57,7 +58,7 @@ def run_with_harness(account: FsxAccount) -> None:
             return f"created {entry.id} ({entry.outputs['lifecycle']}, {entry.outputs['kmsKeyId']})"
 
         def preview_no_change() -> str:
-            outcome = w.engine.up(w.goals(), preview=True)
+            outcome = w.engine.preview(w.goals())
             assert not outcome.changed, outcome.steps
             return "pulumi preview: no changes (Check + Diff only)"
 
@@ -66,7 +67,7 @@ def run_with_harness(account: FsxAccount) -> None:
             w.account.client(scenarios.DR_REGION).tag_resource(
                 ResourceARN=arn, Tags=[{"Key": "purpose", "Value": "edited-in-console"}]
             )
-            outcome = w.engine.refresh(preview_only=True)
+            outcome = w.engine.preview(w.goals(), refresh=True)
             assert outcome.steps[w.urn] == "update", outcome.steps
             return "someone changed tag purpose by hand; pulumi preview --refresh shows 1 pending update"
 
@@ -96,6 +97,7 @@ def run_with_harness(account: FsxAccount) -> None:
         step("pulumi refresh && pulumi up with tags {team: storage}", tag_update)
         step("pulumi up with kmsKeyId alias/dr-two (a replacing change)", kms_change)
         step("pulumi destroy", destroy)
+        say(f"  {len(w.engine.host_pids)} provider host processes, one per deployment, as the CLI starts them")
 
 
 def run_with_cli(account: FsxAccount, pulumi: str) -> None:
@@ -182,7 +184,7 @@ def main() -> int:
     finally:
         if emulator is not None:
             emulator.stop()
-    say("every step checked out; the emulator and the provider host have stopped.")
+    say("every step checked out; the emulator and every provider host have stopped.")
     return 0
 
 

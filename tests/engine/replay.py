@@ -1,4 +1,11 @@
-"""Replay a PULUMI_DEBUG_GRPC log (ours, or one recorded with a real CLI) against the dynamic host.
+"""Replay a PULUMI_DEBUG_GRPC log (ours, or one recorded with a real CLI) against fresh dynamic hosts.
+
+Both log forms are read: the current one (sdk/go/pulumi-internal/rpcdebug: a ``request_started`` entry, then a
+``response_completed`` entry carrying the request again with the response or errors) and the older one entry per
+call. Only the provider's entries are kept (``metadata.name == "pulumi-python"``); the language host's and the
+engine's own servers' entries are not ours to replay. Each deployment in the log (it starts with the plugin
+launch: Handshake, or GetPluginInfo where no Handshake was logged) is replayed against a host of its own, as the
+engine starts one per deployment.
 
 Like pulumi/providertest's replay: each entry's request is parsed with protojson and sent; the response must match
 the recorded one, where ``"*"`` matches anything, ``{"\\\\": x}`` matches x literally, and an object pattern needs the
@@ -7,6 +14,7 @@ wildcards too; as they are seen, recorded values are mapped to live ones so late
 """
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +22,13 @@ import grpc
 from google.protobuf import empty_pb2, json_format
 from pulumi.runtime.proto import provider_pb2
 
-from tests.engine.harness import DynamicHost
+from tests.engine.host import DynamicHost
 
 REQUEST_TYPES: dict[str, Any] = {
     "Handshake": provider_pb2.ProviderHandshakeRequest,
     "GetPluginInfo": empty_pb2.Empty,
     "CheckConfig": provider_pb2.CheckRequest,
+    "DiffConfig": provider_pb2.DiffRequest,
     "Configure": provider_pb2.ConfigureRequest,
     "Check": provider_pb2.CheckRequest,
     "Diff": provider_pb2.DiffRequest,
@@ -34,7 +43,8 @@ VOLATILE_KEYS = frozenset(
 
 
 def read_log(path: Path) -> list[dict[str, Any]]:
-    """JSON lines (the CLI's format) or one JSON array; the two-entries-per-call variant is folded."""
+    """One entry per completed provider call, from JSON lines (the CLI's format) or one JSON array, in either form:
+    a call's ``request_started`` entry is dropped (its ``response_completed`` entry repeats the request)."""
     text = path.read_text().strip()
     entries: list[dict[str, Any]] = (
         json.loads(text) if text.startswith("[") else [json.loads(line) for line in text.splitlines() if line.strip()]
@@ -42,8 +52,29 @@ def read_log(path: Path) -> list[dict[str, Any]]:
     return [
         e
         for e in entries
-        if e.get("method", "").startswith("/pulumirpc.ResourceProvider/") and ("response" in e or "errors" in e)
+        if e.get("method", "").startswith("/pulumirpc.ResourceProvider/")
+        and (e.get("metadata") or {}).get("name") == "pulumi-python"
+        and e.get("progress", "response_completed") == "response_completed"
+        and ("response" in e or "errors" in e)
     ]
+
+
+def method_of(entry: dict[str, Any]) -> str:
+    return str(entry["method"]).rsplit("/", 1)[-1]
+
+
+def deployments(entries: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The log cut where a plugin launch begins: Handshake, or GetPluginInfo not right after a Handshake."""
+    groups: list[list[dict[str, Any]]] = []
+    for entry in entries:
+        method = method_of(entry)
+        launch = method == "Handshake" or (
+            method == "GetPluginInfo" and (not groups or method_of(groups[-1][-1]) != "Handshake")
+        )
+        if launch or not groups:
+            groups.append([])
+        groups[-1].append(entry)
+    return groups
 
 
 def matches(pattern: Any, actual: Any, path: str = "$") -> list[str]:
@@ -89,11 +120,30 @@ def _substitute(text: str, substitutions: dict[str, str]) -> str:
     return text
 
 
-def replay(entries: list[dict[str, Any]], host: DynamicHost, substitutions: dict[str, str]) -> list[str]:
-    """Send every entry's request to the host; return every mismatch, prefixed with the entry's position."""
+def replay(
+    entries: list[dict[str, Any]], start_host: Callable[[], DynamicHost], substitutions: dict[str, str]
+) -> list[str]:
+    """Send every entry's request, each deployment to a fresh host; return every mismatch, prefixed with the
+    entry's position in ``entries``."""
     problems: list[str] = []
-    for index, entry in enumerate(entries):
-        method = entry["method"].rsplit("/", 1)[-1]
+    position = 0
+    for group in deployments(entries):
+        host = start_host()
+        try:
+            problems += _replay_one(group, host, substitutions, position)
+        finally:
+            host.stop()
+        position += len(group)
+    return problems
+
+
+def _replay_one(
+    entries: list[dict[str, Any]], host: DynamicHost, substitutions: dict[str, str], first: int
+) -> list[str]:
+    problems: list[str] = []
+    for offset, entry in enumerate(entries):
+        index = first + offset
+        method = method_of(entry)
         request = json_format.Parse(_substitute(json.dumps(entry["request"]), substitutions), REQUEST_TYPES[method]())
         try:
             response = json_format.MessageToDict(getattr(host.stub, method)(request, timeout=600))

@@ -1,5 +1,9 @@
-"""The engine scenarios of issue 4, as functions over a World (engine + host + emulator), shared by the tests,
-the golden-log recorder and ``make demo``. Each raises AssertionError when the provider misbehaves."""
+"""The engine scenarios of issue 4, as functions over a World (engine + emulator), shared by the tests, the
+golden-log recorder and ``make demo``. Each raises AssertionError when the provider misbehaves.
+
+Every operation runs the way the CLI runs it: ``pulumi up`` is a preview deployment then an update deployment,
+each in a fresh host process, so the sequences below are per deployment (prologue calls left out).
+"""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,7 +16,6 @@ from pulumi.runtime.proto import provider_pb2
 from tests.engine.harness import (
     PROVIDER_KEY,
     UNKNOWN,
-    DynamicHost,
     Engine,
     Goal,
     Outcome,
@@ -20,6 +23,7 @@ from tests.engine.harness import (
     host_env,
     preview_inputs,
 )
+from tests.engine.rpclog import PROLOGUE, Call
 from tests.support import ROOT, FsxAccount
 
 EXAMPLE = ROOT / "examples" / "cross-region-dr"
@@ -29,9 +33,41 @@ TYPE = "pulumi-python:dynamic/fsx:BackupCopy"
 DIFF_NONE, DIFF_SOME = provider_pb2.DiffResponse.DIFF_NONE, provider_pb2.DiffResponse.DIFF_SOME
 
 
+class Log:
+    """Reading the engine's RPC log back, per deployment."""
+
+    engine: Engine
+
+    def mark(self) -> int:
+        return len(self.engine.recorder.calls)
+
+    def calls_since(self, mark: int, method: str | None = None) -> list[Call]:
+        calls = self.engine.recorder.calls[mark:]
+        return [c for c in calls if method is None or c.method == method]
+
+    def deployments_since(self, mark: int) -> list[list[str]]:
+        """The resource calls of each deployment since ``mark`` (one list per host process, prologue left out)."""
+        grouped: dict[int, list[str]] = {}
+        for call in self.calls_since(mark):
+            methods = grouped.setdefault(call.deployment, [])
+            if call.method not in PROLOGUE:
+                methods.append(call.method)
+        return [grouped[index] for index in sorted(grouped)]
+
+    def since(self, mark: int) -> list[str]:
+        return [method for methods in self.deployments_since(mark) for method in methods]
+
+    def full_deployments_since(self, mark: int) -> list[list[str]]:
+        """Every call of each deployment since ``mark``, prologue included."""
+        grouped: dict[int, list[str]] = {}
+        for call in self.calls_since(mark):
+            grouped.setdefault(call.deployment, []).append(call.method)
+        return [grouped[index] for index in sorted(grouped)]
+
+
 @dataclass
-class World:
-    """One stack of the cross-region-dr example, driven through the real host against the emulator."""
+class World(Log):
+    """One stack of the cross-region-dr example, driven through fresh hosts against the emulator."""
 
     account: FsxAccount
     engine: Engine
@@ -59,12 +95,6 @@ class World:
     def copies(self) -> list[dict[str, Any]]:
         return [b for b in self.account.backups() if b["SourceBackupId"] == self.source_backup_id]
 
-    def since(self, mark: int) -> list[str]:
-        return self.engine.recorder.methods()[mark:]
-
-    def mark(self) -> int:
-        return len(self.engine.recorder.entries)
-
 
 @contextmanager
 def world(
@@ -84,13 +114,10 @@ def world(
         f"{PROJECT}:sourceRegion": SOURCE_REGION,
         f"{PROJECT}:kmsKeyId": "alias/dr-one",
     }
-    host = DynamicHost(program_dir, PROJECT, host_env(account.endpoint_url, time_scale, extra=host_extra_env))
-    engine = Engine(host, PROJECT, STACK, config)
-    try:
-        engine.prologue()
-        yield World(account, engine, source, config, provider_override)
-    finally:
-        engine.host.stop()
+    env = host_env(account.endpoint_url, time_scale, extra=host_extra_env)
+    engine = Engine(program_dir, PROJECT, STACK, config, env)
+    yield World(account, engine, source, config, provider_override)
+    assert engine.current_host is None, "a host outlived its deployment"
 
 
 def _only(outcome: Outcome, step: str) -> None:
@@ -102,7 +129,7 @@ def _only(outcome: Outcome, step: str) -> None:
 def up_creates(w: World) -> None:
     mark = w.mark()
     _only(w.engine.up(w.goals()), "create")
-    assert w.since(mark) == ["Check", "Create"], w.since(mark)
+    assert w.deployments_since(mark) == [["Check"], ["Check", "Create"]], w.deployments_since(mark)
     outputs = w.engine.state[w.urn].outputs
     assert outputs["lifecycle"] == "AVAILABLE" and outputs["backupId"] == w.engine.state[w.urn].id
     assert outputs["tags"] == {"purpose": "disaster-recovery", "managed-by": "pulumi"}
@@ -114,7 +141,7 @@ def up_without_changes(w: World) -> None:
     mark = w.mark()
     outcome = w.engine.up(w.goals())
     _only(outcome, "same")
-    assert w.since(mark) == ["Check", "Diff"], w.since(mark)
+    assert w.deployments_since(mark) == [["Check", "Diff"], ["Check", "Diff"]], w.deployments_since(mark)
     assert outcome.diffs[w.urn].changes == DIFF_NONE, "an unchanged stack must diff as DIFF_NONE"
 
 
@@ -124,14 +151,14 @@ def up_after_provider_reserialized(w: World) -> None:
     entry.inputs = {**entry.inputs, PROVIDER_KEY: entry.inputs[PROVIDER_KEY] + "="}
     mark = w.mark()
     _only(w.engine.up(w.goals()), "same")
-    assert w.since(mark) == ["Check", "Diff"], w.since(mark)
+    assert w.deployments_since(mark) == [["Check", "Diff"], ["Check", "Diff"]], w.deployments_since(mark)
 
 
 def up_with_tag_change(w: World) -> None:
     before = w.engine.state[w.urn].id
     mark = w.mark()
     _only(w.engine.up(w.goals(tags={"team": "storage"})), "update")
-    assert w.since(mark) == ["Check", "Diff", "Update"], w.since(mark)
+    assert w.deployments_since(mark) == [["Check", "Diff"], ["Check", "Diff", "Update"]], w.deployments_since(mark)
     entry = w.engine.state[w.urn]
     assert entry.id == before
     assert entry.outputs.get("backupId") == before, "Update must return every output"
@@ -140,12 +167,17 @@ def up_with_tag_change(w: World) -> None:
 
 
 def up_with_kms_change(w: World) -> None:
+    """A replacement the provider asks for: Check(olds), Diff, a second Check without olds, Create, then the
+    old copy's Delete at the end of the deployment (create-before-delete)."""
     old = w.engine.state[w.urn]
     mark = w.mark()
     _only(w.engine.up(w.goals(tags={"team": "storage"}, kmsKeyId="alias/dr-two")), "replace")
-    assert w.since(mark) == ["Check", "Diff", "Check", "Create", "Delete"], w.since(mark)
-    delete_request = w.engine.recorder.entries[-1]["request"]
-    assert delete_request["id"] == old.id and delete_request["properties"][PROVIDER_KEY] == old.outputs[PROVIDER_KEY]
+    assert w.deployments_since(mark) == [
+        ["Check", "Diff", "Check"],
+        ["Check", "Diff", "Check", "Create", "Delete"],
+    ], w.deployments_since(mark)
+    [delete] = w.calls_since(mark, "Delete")
+    assert delete.request["id"] == old.id and delete.request["properties"][PROVIDER_KEY] == old.outputs[PROVIDER_KEY]
     new = w.engine.state[w.urn]
     assert new.id != old.id and [c["BackupId"] for c in w.copies()] == [new.id]
 
@@ -157,7 +189,10 @@ def delete_before_replace(w: World) -> None:
         goal.delete_before_replace = True
     mark = w.mark()
     _only(w.engine.up(goals), "replace")
-    assert w.since(mark) == ["Check", "Diff", "Check", "Delete", "Create"], w.since(mark)
+    assert w.deployments_since(mark) == [
+        ["Check", "Diff", "Check"],
+        ["Check", "Diff", "Check", "Delete", "Create"],
+    ], w.deployments_since(mark)
     assert [c["BackupId"] for c in w.copies()] == [w.engine.state[w.urn].id] != [old.id]
 
 
@@ -165,11 +200,12 @@ def preview_with_unknown_input(w: World) -> None:
     existing = w.engine.state[w.urn].id
     goals = [preview_inputs(g, {"sourceBackupId"}) for g in w.goals(tags={"team": "storage"})]
     mark = w.mark()
-    outcome = w.engine.up(goals, preview=True)
+    outcome = w.engine.preview(goals)
     assert not outcome.errors, outcome.errors
-    assert w.since(mark) == ["Check", "Diff", "Check"], w.since(mark)  # no Create/Update/Delete in a preview
+    # One deployment, and no Create in it: a preview.
+    assert w.deployments_since(mark) == [["Check", "Diff", "Check"]], w.deployments_since(mark)
     assert outcome.steps[w.urn] == "replace"  # an unknown source may be another backup
-    assert w.engine.recorder.entries[mark]["request"]["news"]["sourceBackupId"] == UNKNOWN
+    assert w.calls_since(mark, "Check")[0].request["news"]["sourceBackupId"] == UNKNOWN
     assert w.engine.state[w.urn].id == existing and len(w.copies()) == 1
 
 
@@ -178,9 +214,10 @@ def refresh_sees_tag_drift(w: World) -> None:
     w.account.client(DR_REGION).tag_resource(ResourceARN=arn, Tags=[{"Key": "team", "Value": "changed-by-hand"}])
     mark = w.mark()
     outcome = w.engine.refresh(preview_only=True)
-    assert w.since(mark) == ["Read", "Diff"], w.since(mark)
-    assert outcome.steps[w.urn] == "update", "preview --refresh must show the hand-made tag change"
-    outcome = w.engine.refresh()
+    assert w.deployments_since(mark) == [["Read", "Diff"]], w.deployments_since(mark)
+    assert outcome.steps[w.urn] == "update", "a refresh preview must show the hand-made tag change"
+    assert w.engine.state[w.urn].outputs["tags"]["team"] != "changed-by-hand", "a preview never writes state"
+    w.engine.refresh()
     assert w.engine.state[w.urn].outputs["tags"]["team"] == "changed-by-hand"
     _only(w.engine.up(w.goals(tags={"team": "storage"})), "update")  # the next up puts it back
     assert {t["Key"]: t["Value"] for t in w.copy()["Tags"]}["team"] == "storage"
@@ -199,7 +236,8 @@ def destroy(w: World) -> None:
     mark = w.mark()
     outcome = w.engine.destroy()
     assert not outcome.errors, outcome.errors
-    assert w.since(mark) == ["Delete"] and w.engine.state == {} and w.copies() == []
+    assert w.deployments_since(mark) == [[], ["Delete"]], w.deployments_since(mark)  # a destroy preview deletes nothing
+    assert w.engine.state == {} and w.copies() == []
 
 
 def get_existing(w: World) -> None:
@@ -230,7 +268,7 @@ FLEET = ROOT / "tests" / "engine" / "programs" / "fleet"
 
 
 @dataclass
-class Fleet:
+class Fleet(Log):
     account: FsxAccount
     engine: Engine
     source_backup_id: str
@@ -255,10 +293,7 @@ def fleet(
 ) -> Iterator[Fleet]:
     assert account.endpoint_url
     source = account.source_backup(SOURCE_REGION)
-    host = DynamicHost(FLEET, "fleet", host_env(account.endpoint_url, time_scale, extra=host_extra_env))
-    engine = Engine(host, "fleet", STACK, {"aws:region": DR_REGION})
-    try:
-        engine.prologue()
-        yield Fleet(account, engine, source)
-    finally:
-        engine.host.stop()
+    env = host_env(account.endpoint_url, time_scale, extra=host_extra_env)
+    engine = Engine(FLEET, "fleet", STACK, {"aws:region": DR_REGION}, env)
+    yield Fleet(account, engine, source)
+    assert engine.current_host is None, "a host outlived its deployment"

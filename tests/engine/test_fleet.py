@@ -1,4 +1,5 @@
-"""Several resources at once through the host's 4 worker threads."""
+"""Several resources at once through the host's 4 worker threads (the provider's widening of that pool turned off,
+FSX_BACKUP_COPY_HOST_WORKERS=0; tests/provider/test_host_workers.py covers the widened pool)."""
 
 import pytest
 
@@ -10,7 +11,7 @@ pytestmark = pytest.mark.engine
 
 def test_parallel_resources_through_the_hosts_four_threads(server_account: FsxAccount) -> None:
     server_account.controls.set_pace(seconds=0.5)  # long enough that creates overlap
-    with scenarios.fleet(server_account) as fleet:
+    with scenarios.fleet(server_account, host_extra_env={"FSX_BACKUP_COPY_HOST_WORKERS": "0"}) as fleet:
         outcome = fleet.engine.up(fleet.goals(8))
         assert not outcome.errors and set(outcome.steps.values()) == {"create"}
         ids = {entry.id for entry in fleet.engine.state.values()}

@@ -60,14 +60,15 @@ def test_1_crash_during_create_then_up_ends_with_one_recorded_copy(server_accoun
             eventually(lambda: [c["Lifecycle"] for c in w.copies()] == ["AVAILABLE"])
         else:
             eventually(lambda: len(w.copies()) == 1)
-        w.engine.host.kill()  # SIGKILL: no cleanup, no response
+        host = w.engine.current_host  # the update deployment's host (its preview's host has stopped)
+        assert host is not None
+        host.kill()  # SIGKILL: no cleanup, no response
         running.join()
         assert w.urn not in w.engine.state and len(w.copies()) == 1  # started, not recorded
 
         controls.clear_faults()
-        controls.set_pace(ticks=2)
-        w.engine.restart_host()
-        outcome = w.engine.up(w.goals())
+        controls.set_pace(ticks=2, in_progress=True)  # the copy left running finishes now too
+        outcome = w.engine.up(w.goals())  # the next `pulumi up`: new processes, as every deployment has
         assert not outcome.errors, outcome.errors
         [copy] = w.copies()
         assert w.engine.state[w.urn].id == copy["BackupId"] and copy["Lifecycle"] == "AVAILABLE"
@@ -84,7 +85,7 @@ def test_2_create_that_outlives_its_timeout_is_adopted_by_the_next_up(server_acc
         [left] = w.copies()
         assert left["Lifecycle"] == "COPYING" and w.urn not in w.engine.state
 
-        server_account.controls.set_pace(ticks=2)
+        server_account.controls.set_pace(ticks=2, in_progress=True)  # the copy left running finishes now too
         outcome = w.engine.up(w.goals())
         assert not outcome.errors, outcome.errors
         assert [c["BackupId"] for c in w.copies()] == [w.engine.state[w.urn].id] == [left["BackupId"]]
@@ -98,7 +99,9 @@ def test_3_forced_replacement_makes_a_new_copy_and_deletes_the_old(server_accoun
         mark = w.mark()
         outcome = w.engine.up(w.goals(), replace=frozenset({"dr-copy"}))  # pulumi up --replace
         assert not outcome.errors and outcome.steps[w.urn] == "replace"
-        assert w.since(mark) == ["Check", "Check", "Create", "Delete"]  # no Diff: the engine decided
+        # Preview, then update, each in its own host: one Check with no olds, no Diff, no second Check; then
+        # Create and the old copy's Delete at the end (step_generator.go isTargetedReplace).
+        assert w.deployments_since(mark) == [["Check"], ["Check", "Create", "Delete"]]
         new = w.engine.state[w.urn].id
         assert new != old
         assert [c["BackupId"] for c in w.copies()] == [new]
@@ -116,7 +119,7 @@ def test_4_twelve_copies_into_one_region_wait_out_the_limit(server_account: FsxA
         assert not outcome.errors, outcome.errors
         assert len(fleet.engine.state) == 12 and set(outcome.steps.values()) == {"create"}
         assert controls.inspect()["peak_copies_in_progress"][DR] == 5
-        assert any("maximum of copies in progress" in line for line in fleet.engine.host.output)
+        assert any("maximum of copies in progress" in line for line in fleet.engine.output)
         assert len(fleet.copies()) == 15
 
 
@@ -162,7 +165,7 @@ def test_7_delete_waits_out_a_copy_being_made_from_it(server_account: FsxAccount
         server_account.client("eu-west-1").copy_backup(SourceBackupId=ours, SourceRegion=DR)  # someone copies ours
         outcome = w.engine.destroy()
         assert not outcome.errors, outcome.errors
-        assert any("cannot be deleted yet (BackupBeingCopied)" in line for line in w.engine.host.output)
+        assert any("cannot be deleted yet (BackupBeingCopied)" in line for line in w.engine.output)
         assert ours not in {b["BackupId"] for b in server_account.backups()}
 
 
@@ -179,11 +182,12 @@ def test_8_bad_input_fails_check_in_the_host_with_no_aws_call(server_account: Fs
     with scenarios.world(server_account) as w:
         [goal] = w.goals()
         calls_before = server_account.controls.inspect()["calls"]
-        for case, change, prop in BAD_INPUTS:
-            inputs = {k: v for k, v in {**goal.inputs, **change}.items() if v is not None}
-            with pytest.raises(CheckFailed) as caught:
-                w.engine.check(w.urn, Goal(goal.type, goal.name, inputs), {})
-            assert [p for p, _ in caught.value.failures] == [prop], case
+        with w.engine.deployment(preview=True):  # one preview (one host) checks every bad input
+            for case, change, prop in BAD_INPUTS:
+                inputs = {k: v for k, v in {**goal.inputs, **change}.items() if v is not None}
+                with pytest.raises(CheckFailed) as caught:
+                    w.engine.check(w.urn, Goal(goal.type, goal.name, inputs), {})
+                assert [p for p, _ in caught.value.failures] == [prop], case
         assert server_account.controls.inspect()["calls"] == calls_before
 
 
@@ -191,10 +195,10 @@ def test_8_missing_region_and_missing_credentials_give_one_clear_message(server_
     with scenarios.world(server_account) as w:
         [goal] = w.goals()
         w.engine.config = {k: v for k, v in w.engine.config.items() if k != "aws:region"}
-        env = {k: v for k, v in w.engine.host.env.items() if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
-        w.engine.restart_host(env)
+        credentials = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
+        w.engine.env = {k: v for k, v in w.engine.env.items() if k not in credentials}  # the next hosts' environment
         with pytest.raises(CheckFailed) as caught:
-            w.engine.check(w.urn, goal, {})
+            w.engine.check(w.urn, goal, {})  # a deployment of its own: a new host with the new environment
         assert caught.value.failures[0][0] == "region" and "pulumi config set aws:region" in str(caught.value)
 
         with pytest.raises(RpcFailed) as failed:
@@ -235,7 +239,7 @@ def test_9_no_secret_leaks_into_outputs_state_logs_or_errors(server_account: Fsx
 
         captured = {
             "rpc log (requests, responses: all the engine stores)": w.engine.recorder.entries,
-            "host stdout/stderr": w.engine.host.output,
+            "host stdout/stderr": w.engine.output,
             "errors": list(errors.values()),
         }
         assert _paths(captured, CREDENTIAL) == []
@@ -267,7 +271,7 @@ def test_10_sixteen_mixed_operations_at_once_through_four_threads(server_account
             response = engine.read(entry)
             return str(from_struct(response.properties)["backupId"])
 
-        with ThreadPoolExecutor(max_workers=16) as pool:
+        with engine.deployment(), ThreadPoolExecutor(max_workers=16) as pool:  # all in one deployment's host
             created = [pool.submit(create, g) for g in to_create]
             updated = [pool.submit(update, e) for e in to_update]
             reads = [pool.submit(read, e) for e in to_read]
