@@ -206,8 +206,8 @@ def test_8_missing_region_and_missing_credentials_give_one_clear_message(server_
         last_line = failed.value.details.strip().splitlines()[-1]
         assert last_line.startswith(
             "fsx_backup_copy_provider.errors.BackupCopyError: BackupCopy 'dr-copy': "
-            "CopyBackup failed: no usable AWS credentials were found."
-        )
+            "DescribeBackups of the source backup in us-east-2 failed: no usable AWS credentials were found."
+        ), last_line  # create's first AWS call reads the source backup; the message names that call
         assert failed.value.details.count('File "') <= 3  # no chained traceback noise
 
 
