@@ -20,15 +20,16 @@ os.environ.update(
 )
 pulumi.log.info = lambda *args, **kwargs: None  # progress lines would flood the table
 
-from bench import batching, through_host, waiting  # noqa: E402
+from bench import batching, host_concurrency, through_host, waiting  # noqa: E402
 
 
 def main() -> int:
     started = time.monotonic()
     results: dict[str, Any] = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count()}}
-    results["1_waiting"] = waiting.run()
+    results["1_waiting"], results["1b_resumed_waits"], results["1c_heartbeat"] = waiting.run_all()
     results["2_batching"] = batching.run()
     results.update(through_host.run())
+    results.update(host_concurrency.run())
     results["seconds"] = round(time.monotonic() - started, 1)
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     print_table(results)
@@ -46,6 +47,23 @@ def print_table(r: dict[str, Any]) -> None:
             f"{row['calls_vs_fixed']:>12}  {'met' if row['goal_met'] else 'NOT met'}"
         )
     print("   goal (copies of 20 min and longer): calls <= 1/5 of fixed 30 s, median lag no worse; lag never > 60 s")
+
+    print("\n1b. Resumed waits (goal: calls <= a fresh wait for the rest; lag never > 60 s), medians of 9 copies")
+    for name, row in r["1b_resumed_waits"].items():
+        resumed, fresh = row["resumed"], row["fresh wait for the rest"]
+        print(
+            f"   {name:<44} resumed {resumed['calls_median']:>4} calls, lag {resumed['lag_median_s']:>5}s /"
+            f"{resumed['lag_max_s']:>5}s; fresh {fresh['calls_median']:>4} calls, lag {fresh['lag_median_s']:>5}s /"
+            f"{fresh['lag_max_s']:>5}s  {'met' if row['goal_met'] else 'NOT met'}"
+        )
+    print("\n1c. Heartbeat (goal: longest silence <= 300 s while waiting, same DescribeBackups calls)")
+    for name, row in r["1c_heartbeat"].items():
+        print(
+            f"   {name:<30} longest silence {row['max_gap_s']} s "
+            f"(without heartbeat {row['max_gap_without_heartbeat_s']} s); "
+            f"calls {row['calls']} (without {row['calls_without_heartbeat']})"
+            f"  {'met' if row['goal_met'] else 'NOT met'}"
+        )
 
     print("\n2. Batching: DescribeBackups calls per copy while waiting (shared / separate)")
     for name, row in r["2_batching"].items():
@@ -81,6 +99,18 @@ def print_table(r: dict[str, Any]) -> None:
             f"   {size:>4} resources: {row['total_s']} s, {row['ms_per_resource']} ms/resource, "
             f"{row['aws_calls']} AWS calls, host peak {row['host_peak_mib']} MiB"
         )
+    print("\n6. Fan-out through the host: N copies into R Regions (goal: makespan <= 1.3 x AWS bound; peak <= 5)")
+    for name, row in r["6_fan_out"].items():
+        print(
+            f"   {name:<38} makespan {row['makespan_s']:>5} s, bound {row['aws_bound_s']} s, ratio {row['ratio']:>4};"
+            f" peak {row['peak_in_progress']}; ServiceLimitExceeded {row['service_limit_exceeded']};"
+            f" delete all {row['delete_all_s']} s"
+        )
+    lat = r["7_latency_under_load"]
+    print(f"\n7. Calls while {lat['creates_in_flight']} creates wait for their copies (goal: p99 <= 50 ms)")
+    for method in ("check", "diff", "read", "update"):
+        row = lat[f"{method}_ms"]
+        print(f"   {method.capitalize():<7} p50 {row['p50']} ms, p99 {row['p99']} ms ({row['n']} calls)")
     print(f"\n(ran in {r['seconds']} s; results in bench/results.json)")
 
 

@@ -2,6 +2,7 @@
 with shared describes on and off. In-process emulator; real threads on a compressed clock (1 simulated second =
 2 ms), shared by the provider and the emulator, so each 20-minute copy takes 2.4 s."""
 
+import os
 import threading
 import time
 from typing import Any
@@ -10,7 +11,7 @@ import boto3
 from moto import mock_aws
 
 import fsx_emulator
-from fsx_backup_copy_provider import BackupCopyProvider, aws
+from fsx_backup_copy_provider import BackupCopyProvider, admission, aws
 from fsx_backup_copy_provider.runtime import RUNTIME
 from fsx_emulator import control
 from fsx_emulator.state import STATE
@@ -72,7 +73,9 @@ def _run(count: int, share: bool) -> dict[str, float]:
 def run() -> dict[str, Any]:
     fsx_emulator.install()
     saved_clock, saved_share = RUNTIME.clock, RUNTIME.share_describes
+    saved_limit = os.environ.get(admission.ENV)
     RUNTIME.clock = CompressedClock()
+    os.environ[admission.ENV] = "50"  # like the emulator's limit above: all copies at once, as before admission
     try:
         results = {}
         for count in (1, 4, 12):
@@ -81,4 +84,8 @@ def run() -> dict[str, Any]:
         return results
     finally:
         RUNTIME.clock, RUNTIME.share_describes = saved_clock, saved_share
+        if saved_limit is None:
+            os.environ.pop(admission.ENV, None)
+        else:
+            os.environ[admission.ENV] = saved_limit
         control.reset()

@@ -1,20 +1,35 @@
-"""1. Waiting in virtual time: DescribeBackups calls and detection lag, ours against two baselines.
+"""1. Waiting in virtual time: DescribeBackups calls and detection lag, ours against two baselines; then resumed
+waits and heartbeats through create's wait_available.
 
 Copies of 2 min to 8 h run against the in-process emulator on a virtual clock shared with the waiter, so each
 takes milliseconds. Detection lag = when the wait returned minus when the copy became AVAILABLE.
+
+Resumed waits: an 8 h copy adopted 1 h, 4 h or 7 h after it started (its age comes from CreationTime, on a wall
+clock that moves with the virtual one), against a fresh wait for a copy of the remaining time.
+Heartbeat: the longest gap between the provider's log lines while it waits for an 8 h copy, and the DescribeBackups
+calls with the heartbeat on and off.
 """
 
+import itertools
 import statistics
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import boto3
+import pulumi
 from moto import mock_aws
 
 import fsx_emulator
+from fsx_backup_copy_provider.create import wait_available
 from fsx_backup_copy_provider.finder import find_backup
+from fsx_backup_copy_provider.runtime import RUNTIME
+from fsx_backup_copy_provider.state import CopyInputs
 from fsx_backup_copy_provider.waiter import PollSchedule, VirtualClock, Waiter
 from fsx_emulator import control
+from fsx_emulator.state import STATE
 
 DURATIONS = {"2 min": 120.0, "20 min": 1200.0, "2 h": 7200.0, "8 h": 28800.0}
 # Each duration runs at these multiples plus offsets that spread its end uniformly over a 30 s polling grid, so no
@@ -58,7 +73,96 @@ def _one_wait(fsx: Any, source: str, duration: float, schedule: Any) -> tuple[in
     return waiter.polls, lag
 
 
+@contextmanager
+def _provider_on(clock: VirtualClock, heartbeat: float) -> Iterator[list[float]]:
+    """The provider's clock, wall clock and heartbeat for one wait; yields the times of its log lines."""
+    saved = (RUNTIME.clock, RUNTIME.wall, RUNTIME.heartbeat_interval, RUNTIME.share_describes, pulumi.log.info)
+    wall_start, virtual_start = time.time(), clock.now()
+    lines: list[float] = []
+    RUNTIME.clock, RUNTIME.heartbeat_interval, RUNTIME.share_describes = clock, heartbeat, False
+    RUNTIME.wall = lambda: wall_start + clock.now() - virtual_start
+    pulumi.log.info = lambda *args, **kwargs: lines.append(clock.now())
+    try:
+        yield lines
+    finally:
+        RUNTIME.clock, RUNTIME.wall, RUNTIME.heartbeat_interval, RUNTIME.share_describes, pulumi.log.info = saved
+
+
+def _provider_wait(
+    fsx: Any, source: str, duration: float, resumed_at: float = 0.0, heartbeat: float = float("inf")
+) -> dict[str, float]:
+    """create's wait_available for a copy of ``duration`` seconds, entered ``resumed_at`` seconds after it began."""
+    clock = VirtualClock(start=1_000_000.0)
+    control.use_clock(clock.now)
+    control.set_pace(seconds=duration)
+    with _provider_on(clock, heartbeat) as lines:
+        copy = fsx.copy_backup(SourceBackupId=source, SourceRegion="us-east-2")["Backup"]
+        started = clock.now()
+        clock.time += resumed_at
+        adopted = find_backup(fsx, copy["BackupId"])  # what the adopting create found
+        inputs = CopyInputs.from_props({"sourceBackupId": source, "sourceRegion": "us-east-2", "region": "us-west-2"})
+        before = STATE.calls.get("DescribeBackups", 0)
+        wait_start = clock.now()
+        wait_available(fsx, inputs, adopted, deadline=clock.now() + 10 * 86400)
+        calls = STATE.calls.get("DescribeBackups", 0) - before
+        ended = clock.now()
+    fsx.delete_backup(BackupId=copy["BackupId"])
+    marks = [wait_start, *lines, ended]
+    return {
+        "calls": calls,
+        "lag_s": ended - (started + duration),
+        "max_gap_s": max(later - earlier for earlier, later in itertools.pairwise(marks)),
+    }
+
+
+def _medians(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {
+        "calls_median": statistics.median(r["calls"] for r in runs),
+        "lag_median_s": round(statistics.median(r["lag_s"] for r in runs), 1),
+        "lag_max_s": round(max(r["lag_s"] for r in runs), 1),
+    }
+
+
+def resumed_waits(fsx: Any, source: str) -> dict[str, Any]:
+    eight_hours = 8 * 3600.0
+    results: dict[str, Any] = {}
+    for progress in ("rising", "stuck at 0"):
+        control.configure(report_copy_progress=progress == "rising")
+        for hours in (1, 4, 7):
+            at = hours * 3600.0
+            resumed = _medians([_provider_wait(fsx, source, eight_hours * k + o, at) for k, o in SPREAD])
+            fresh = _medians([_provider_wait(fsx, source, (eight_hours - at) * k + o) for k, o in SPREAD])
+            results[f"8 h copy resumed at {hours} h, progress {progress}"] = {
+                "resumed": resumed,
+                "fresh wait for the rest": fresh,
+                "goal_met": resumed["calls_median"] <= fresh["calls_median"] and resumed["lag_max_s"] <= 60,
+            }
+    return results
+
+
+def heartbeat(fsx: Any, source: str) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    for progress in ("rising", "stuck at 0"):
+        control.configure(report_copy_progress=progress == "rising")
+        on = _provider_wait(fsx, source, 8 * 3600.0, heartbeat=300.0)
+        off = _provider_wait(fsx, source, 8 * 3600.0)
+        results[f"8 h copy, progress {progress}"] = {
+            "max_gap_s": round(on["max_gap_s"], 1),
+            "max_gap_without_heartbeat_s": round(off["max_gap_s"], 1),
+            "calls": on["calls"],
+            "calls_without_heartbeat": off["calls"],
+            "goal_met": on["max_gap_s"] <= 300 and on["calls"] == off["calls"],
+        }
+    return results
+
+
 def run() -> dict[str, Any]:
+    results, _, _ = run_all()
+    return results
+
+
+def run_all() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The schedule table, resumed waits and heartbeats, in one emulator session."""
     fsx_emulator.install()
     results: dict[str, Any] = {}
     with mock_aws():
@@ -87,5 +191,6 @@ def run() -> dict[str, Any]:
                     duration < 1200 or (row["calls_vs_fixed"] <= 0.2 and ours["lag_median_s"] <= fixed["lag_median_s"])
                 ) and ours["lag_max_s"] <= 60
                 results[f"{label}, progress {progress}"] = row
+        resumed, beats = resumed_waits(fsx, source), heartbeat(fsx, source)
         control.reset()
-    return results
+    return results, resumed, beats

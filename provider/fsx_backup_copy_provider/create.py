@@ -5,7 +5,9 @@ Each AWS call that fails is reported as that call (``errors.calling``), not as "
 """
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import pulumi
@@ -13,6 +15,7 @@ from botocore.exceptions import ClientError
 from pulumi.dynamic import CreateResult
 
 from . import tagging
+from .admission import ADMISSION, NoSlot
 from .batching import SHARED_DESCRIBES
 from .claims import Claim, Claimed, Stage, request_token, sort_claimed
 from .errors import ADVICE, BackupCopyError, calling
@@ -36,21 +39,21 @@ def create_copy(fsx_for: ClientFor, inputs: CopyInputs) -> CreateResult:
     claim = Claim.for_copy(inputs.identity, inputs.region, request)
     fsx, claimed = _existing(fsx_for, inputs, source, claim)
     copy = claimed.adoptable
-    if copy is None:
-        if claim_room:
-            request["Tags"] = [*request.get("Tags", []), claim.tag()]
-        copy = _start(fsx, inputs, request, request_token(claim, request, claimed.returned_ids), claimed, deadline)
-        pulumi.log.info(
-            f"BackupCopy {inputs.label}: copying {inputs.source_backup_id} ({inputs.source_region}) "
-            f"to {copy['BackupId']} ({inputs.region})"
-        )
-    else:
-        pulumi.log.info(
-            f"BackupCopy {inputs.label}: resuming {copy['BackupId']} ({copy['Lifecycle']}), left by an earlier "
-            "create of this resource that did not finish"
-        )
-
-    copy = wait_available(fsx, inputs, copy, deadline)
+    with _admitted(inputs, deadline, adopted=copy is not None):
+        if copy is None:
+            if claim_room:
+                request["Tags"] = [*request.get("Tags", []), claim.tag()]
+            copy = _start(fsx, inputs, request, request_token(claim, request, claimed.returned_ids), claimed, deadline)
+            pulumi.log.info(
+                f"BackupCopy {inputs.label}: copying {inputs.source_backup_id} ({inputs.source_region}) "
+                f"to {copy['BackupId']} ({inputs.region})"
+            )
+        else:
+            pulumi.log.info(
+                f"BackupCopy {inputs.label}: resuming {copy['BackupId']} ({copy['Lifecycle']}), left by an earlier "
+                "create of this resource that did not finish"
+            )
+        copy = wait_available(fsx, inputs, copy, deadline)
     with calling(inputs.label, "TagResource/UntagResource (setting the copy's tags)", inputs.context()):
         apply_tags(fsx, copy, tagging.desired(inputs.copy_tags, source_tags, inputs.tags))
     final = _reread(fsx, inputs, copy["BackupId"])
@@ -137,6 +140,28 @@ def _start(
     return copy
 
 
+@contextmanager
+def _admitted(inputs: CopyInputs, deadline: float, adopted: bool) -> Iterator[None]:
+    """One of the destination Region's copy slots in this process (admission.py), from before CopyBackup (or the
+    adoption) until the wait ends."""
+
+    def queued(in_progress: int) -> None:
+        pulumi.log.info(
+            f"BackupCopy {inputs.label}: {in_progress} copies into {inputs.region} are already in progress from this "
+            f"deployment (FSx allows {ADMISSION.limit}); this one starts when one of them ends"
+        )
+
+    try:
+        with ADMISSION.slot(inputs.region, RUNTIME.clock.now, deadline, adopted=adopted, on_queue=queued):
+            yield
+    except NoSlot:
+        raise BackupCopyError(
+            f"BackupCopy {inputs.label}: no copy into {inputs.region} could start within the create timeout of "
+            f"{inputs.timeouts.create:.0f}s: the other copies of this deployment into that Region kept all "
+            f"{ADMISSION.limit} slots. Nothing was started; run `pulumi up` again, or raise customTimeouts create."
+        ) from None
+
+
 def _copy_backup(fsx: Any, inputs: CopyInputs, request: dict[str, Any], token: str, deadline: float) -> dict[str, Any]:
     clock = RUNTIME.clock
     attempt = 0
@@ -174,18 +199,44 @@ def _reread(fsx: Any, inputs: CopyInputs, backup_id: str) -> dict[str, Any]:
             raise _gone(inputs, backup_id) from None
 
 
+def copy_age(copy: Mapping[str, Any], wall_now: float) -> float:
+    """Seconds since the copy's CreationTime (0 when unknown, or when clocks disagree and it looks new)."""
+    created = copy.get("CreationTime")
+    if isinstance(created, datetime):
+        created = created.timestamp()
+    if not isinstance(created, int | float):
+        return 0.0
+    return max(0.0, wall_now - float(created))
+
+
+def _duration(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    return f"{minutes // 60}h{minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m{int(seconds % 60):02d}s"
+
+
 def wait_available(fsx: Any, inputs: CopyInputs, copy: dict[str, Any], deadline: float) -> dict[str, Any]:
     clock = RUNTIME.clock
     backup_id = copy["BackupId"]
-    last_log = [clock.now()]
+    last_log = [float("-inf")]
 
-    def report(backup: Mapping[str, Any], elapsed: float) -> None:
-        if clock.now() - last_log[0] >= RUNTIME.progress_log_interval:
-            last_log[0] = clock.now()
-            pulumi.log.info(
-                f"BackupCopy {inputs.label}: {backup_id} {backup.get('Lifecycle')} "
-                f"{backup.get('ProgressPercent') or 0}% after {elapsed:.0f}s"
-            )
+    def report(backup: Mapping[str, Any], elapsed: float) -> bool:
+        if clock.now() - last_log[0] < RUNTIME.progress_log_interval:
+            return False
+        last_log[0] = clock.now()
+        pulumi.log.info(
+            f"BackupCopy {inputs.label}: {backup_id} {backup.get('Lifecycle')} "
+            f"{backup.get('ProgressPercent') or 0}% after {elapsed:.0f}s"
+        )
+        return True
+
+    def heartbeat(backup: Mapping[str, Any] | None, elapsed: float, remaining: float | None) -> None:
+        last_log[0] = clock.now()
+        backup = backup or copy
+        expected = f"; expected AVAILABLE in about {_duration(remaining)}" if remaining is not None else ""
+        pulumi.log.info(
+            f"BackupCopy {inputs.label}: {backup_id} still {backup.get('Lifecycle')} after {_duration(elapsed)} "
+            f"({backup.get('ProgressPercent') or 0}% at the last poll){expected}"
+        )
 
     def fetch() -> dict[str, Any]:
         if not RUNTIME.share_describes:
@@ -193,7 +244,14 @@ def wait_available(fsx: Any, inputs: CopyInputs, copy: dict[str, Any], deadline:
         return SHARED_DESCRIBES.fetch(fsx, backup_id, clock.now, RUNTIME.describe_freshness())
 
     waiter = Waiter(
-        fetch=fetch, timeout=max(0.0, deadline - clock.now()), clock=clock, schedule=RUNTIME.schedule, on_poll=report
+        fetch=fetch,
+        timeout=max(0.0, deadline - clock.now()),
+        clock=clock,
+        schedule=RUNTIME.schedule,
+        on_poll=report,
+        age=copy_age(copy, RUNTIME.wall()),
+        heartbeat=RUNTIME.heartbeat_interval,
+        on_heartbeat=heartbeat,
     )
     SHARED_DESCRIBES.watch(fsx, backup_id)
     try:

@@ -3,11 +3,16 @@
 ``FSX_BACKUP_COPY_TIME_SCALE`` (default 1) multiplies every sleep, so tests and the demo can drive the real host
 against an emulator whose copies take seconds. Time is still measured in real seconds (timeouts, logged elapsed
 time); only the pauses between polls shrink.
+
+``FSX_BACKUP_COPY_HEARTBEAT_SECONDS`` (default 300) is the longest a wait goes without a log line; 0 turns the
+heartbeat off.
 """
 
 import os
 import random as random_module
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .waiter import Clock, PollSchedule, SystemClock
@@ -18,6 +23,14 @@ def _time_scale() -> float:
         return max(1e-4, float(os.environ.get("FSX_BACKUP_COPY_TIME_SCALE", "1")))
     except ValueError:
         return 1.0
+
+
+def _heartbeat_interval() -> float:
+    try:
+        seconds = float(os.environ.get("FSX_BACKUP_COPY_HEARTBEAT_SECONDS", "300"))
+    except ValueError:
+        seconds = 300.0
+    return seconds if seconds > 0 else float("inf")
 
 
 class ScaledClock:
@@ -36,8 +49,12 @@ class ScaledClock:
 class Runtime:
     clock: Clock = field(default_factory=lambda: ScaledClock(SystemClock(), _time_scale()))
     schedule: PollSchedule = field(default_factory=PollSchedule)
-    # Progress lines at most this often per copy; the poll schedule already spaces polls (5 s to minutes apart).
-    progress_log_interval: float = 0.0
+    # A poll's progress line at most this often per copy (early polls are 5 s apart); heartbeats fill longer gaps.
+    progress_log_interval: float = 60.0
+    # While waiting, a log line at least this often (seconds of waiting), with no AWS call (waiter.py).
+    heartbeat_interval: float = field(default_factory=_heartbeat_interval)
+    # Epoch seconds, to tell a copy's age from its CreationTime; tests on a virtual clock move it with that clock.
+    wall: Callable[[], float] = time.time
     random: random_module.Random = field(default_factory=random_module.Random)
     # Waiters in one process share DescribeBackups calls (batching.py); off only to measure the difference.
     share_describes: bool = True

@@ -16,9 +16,11 @@ class Clock:
         return self.time
 
 
-def _copies(account: FsxAccount, count: int) -> tuple[Any, list[str]]:
+def _copies(account: FsxAccount, count: int, ticks: int = 1000) -> tuple[Any, list[str]]:
+    """``count`` copies in progress; each becomes AVAILABLE after ``ticks`` describes (the emulator applies a pace
+    to the copies started after it is set)."""
     source = account.source_backup("us-east-2")
-    account.controls.set_pace(ticks=1000)
+    account.controls.set_pace(ticks=ticks)
     fsx = account.client("us-west-2")
     ids = [fsx.copy_backup(SourceBackupId=source, SourceRegion="us-east-2")["Backup"]["BackupId"] for _ in range(count)]
     return fsx, ids
@@ -37,8 +39,7 @@ def test_one_call_serves_every_watched_copy_while_fresh(inprocess_account: FsxAc
 
 
 def test_a_gone_copy_does_not_fail_its_neighbours(inprocess_account: FsxAccount) -> None:
-    fsx, ids = _copies(inprocess_account, 3)
-    inprocess_account.controls.set_pace(ticks=1)
+    fsx, ids = _copies(inprocess_account, 3, ticks=1)
     inprocess_account.wait_available("us-west-2", ids[1])
     fsx.delete_backup(BackupId=ids[1])
     shared, clock = SharedDescribes(), Clock()
