@@ -40,20 +40,6 @@ def test_the_guides_examples_pass_as_a_users_test_suite(tmp_path: Path) -> None:
     assert "3 passed" in result.stdout, result.stdout[-2000:]
 
 
-def test_every_environment_variable_read_is_documented() -> None:
-    read = set()
-    for folder in SOURCES:
-        for path in folder.rglob("*.py"):
-            text = path.read_text()
-            # Reads named in place (os.environ.get("AWS_REGION"), f"AWS_ENDPOINT_URL_{service}"), and the package's
-            # own variables wherever they are spelled (some are read through a constant).
-            read |= set(re.findall(r"environ(?:\.get)?[\[(]\s*f?\"([A-Z_]+)", text))
-            read |= set(re.findall(r"\"((?:FSX_BACKUP_COPY|FSX_EMULATOR)_[A-Z_]+)\"", text))
-    assert read, "the scan found no environment variables"
-    table = GUIDE.read_text().split("## Environment variables", 1)[1]
-    assert sorted(name for name in read if f"`{name}" not in table) == []
-
-
 def test_the_fixtures_the_guide_names_exist() -> None:
     from fsx_emulator import pytest_plugin
 
