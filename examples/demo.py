@@ -100,6 +100,77 @@ def run_with_harness(account: FsxAccount) -> None:
         say(f"  {len(w.engine.host_pids)} provider host processes, one per deployment, as the CLI starts them")
 
 
+ROTATION = ROOT / "examples" / "scheduled-dr"
+ROTATION_REGIONS, ROTATION_KEEP, ROTATION_DAYS, SOURCE_RETENTION = ["us-west-2", "us-east-1"], 2, 4, 3
+
+
+def rotation_days(account: FsxAccount, up: Callable[[int, str], None]) -> None:
+    """examples/scheduled-dr for a few "days": each day the source gets a backup, then `pulumi up` rotates."""
+    fsx = account.client(scenarios.SOURCE_REGION)
+    file_system = fsx.create_file_system(
+        FileSystemType="LUSTRE", StorageCapacity=1200, SubnetIds=["subnet-0123456789abcdef0"]
+    )["FileSystem"]["FileSystemId"]
+    account.controls.set_pace(seconds=1.0)
+    say(
+        f"  file system {file_system} in {scenarios.SOURCE_REGION}; keep {ROTATION_KEEP} copies in each of "
+        f"{', '.join(ROTATION_REGIONS)}; the source keeps its backups {SOURCE_RETENTION} days"
+    )
+    for day in range(1, ROTATION_DAYS + 1):
+        backup = fsx.create_backup(FileSystemId=file_system)["Backup"]["BackupId"]
+        account.wait_available(scenarios.SOURCE_REGION, backup)
+        listed = fsx.describe_backups(Filters=[{"Name": "file-system-id", "Values": [file_system]}])["Backups"]
+        for expired in sorted(listed, key=lambda b: b["CreationTime"], reverse=True)[SOURCE_RETENTION:]:
+            fsx.delete_backup(BackupId=expired["BackupId"])
+
+        def run(day: int = day, backup: str = backup) -> str:
+            up(day, file_system)
+            held = {
+                region: sorted(
+                    (b for b in account.backups() if b["Region"] == region and "pulumi-fsx-rotation:name" in b["Tags"]),
+                    key=lambda b: b["Tags"].get("pulumi-fsx-rotation:source-created", ""),
+                )
+                for region in ROTATION_REGIONS
+            }
+            for region, copies in held.items():
+                assert len(copies) == min(day, ROTATION_KEEP) and copies[-1]["SourceBackupId"] == backup, region
+                assert all(c["Lifecycle"] == "AVAILABLE" for c in copies), region
+            sources = [c["SourceBackupId"] for c in held[ROTATION_REGIONS[0]]]
+            return f"day {day}: copies of {', '.join(sources)} in each DR Region (newest last)"
+
+        step(f"day {day}: the source's new backup {backup}, then pulumi up", run)
+
+
+def rotation_with_harness(account: FsxAccount) -> None:
+    from fsx_backup_copy_provider import aws
+    from tests.engine.harness import Engine, goals_from_program
+
+    assert account.endpoint_url
+    os.environ["AWS_ENDPOINT_URL"] = account.endpoint_url  # the program's look-ups run here, under mocks
+    aws.clear_cache()
+    config: dict[str, object] = {"aws:region": scenarios.SOURCE_REGION, "scheduled-dr:keep": str(ROTATION_KEEP)}
+    engine = Engine(ROTATION, "scheduled-dr", "dr", config, host_env(account.endpoint_url, time_scale=TIME_SCALE))
+    engine.on_line = show_host_line
+
+    def up(day: int, file_system: str) -> None:
+        config.update({"scheduled-dr:fileSystemId": file_system, "scheduled-dr:sourceRegion": scenarios.SOURCE_REGION})
+        registered = goals_from_program(ROTATION / "__main__.py", "scheduled-dr", "dr", dict(config))
+        outcome = engine.up([g for g in registered if g.type == scenarios.TYPE])
+        assert not outcome.errors, outcome.errors
+
+    try:
+        rotation_days(account, up)
+        step("pulumi destroy", lambda: _destroyed(account, engine.destroy().errors))
+    finally:
+        del os.environ["AWS_ENDPOINT_URL"]
+
+
+def _destroyed(account: FsxAccount, errors: dict[str, str]) -> str:
+    assert not errors, errors
+    left = [b["BackupId"] for b in account.backups() if "pulumi-fsx-rotation:name" in b["Tags"]]
+    assert left == [], left
+    return "pulumi destroy: every copy of the rotation is deleted"
+
+
 def run_with_cli(account: FsxAccount, pulumi: str) -> None:
     assert account.endpoint_url
     source = account.source_backup(scenarios.SOURCE_REGION, tags={"team": "storage"})
@@ -152,6 +223,33 @@ def run_with_cli(account: FsxAccount, pulumi: str) -> None:
         left = [b for b in account.backups() if b["SourceBackupId"] == source]
         assert left == [], left
 
+        rotation = Path(home) / "scheduled-dr"
+        shutil.copytree(ROTATION, rotation)
+        yaml = rotation / "Pulumi.yaml"
+        yaml.write_text(
+            yaml.read_text().replace("    toolchain: pip\n    virtualenv: venv\n", f"    virtualenv: {sys.prefix}\n")
+        )
+
+        def rotate(*args: str) -> str:
+            result = subprocess.run(
+                [pulumi, *args], cwd=rotation, env=env, capture_output=True, text=True, timeout=300, check=False
+            )
+            assert result.returncode == 0, result.stderr
+            return f"pulumi {' '.join(args)}: exit 0"
+
+        rotate("stack", "init", "dr")
+        rotate("config", "set", "aws:region", scenarios.SOURCE_REGION)
+        rotate("config", "set", "keep", str(ROTATION_KEEP))
+
+        def up(day: int, file_system: str) -> None:
+            rotate("config", "set", "fileSystemId", file_system)
+            rotate("config", "set", "sourceRegion", scenarios.SOURCE_REGION)
+            rotate("up", "--yes")
+
+        say("▶ DR rotation: examples/scheduled-dr")
+        rotation_days(account, up)
+        step("pulumi destroy", lambda: rotate("destroy", "--yes", "--skip-preview"))
+
 
 def main() -> int:
     pulumi = shutil.which("pulumi")
@@ -178,6 +276,8 @@ def main() -> int:
             run_with_cli(account, pulumi)
         else:
             run_with_harness(account)
+            say("▶ DR rotation: examples/scheduled-dr (BackupCopyRotation)")
+            rotation_with_harness(account)
     except AssertionError as failure:
         say(f"  ✘ step failed: {failure}")
         return 1

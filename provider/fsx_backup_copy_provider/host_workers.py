@@ -56,7 +56,9 @@ def widen_host_workers() -> str:
     with _lock:
         if not _outcome:
             _outcome.append(_widen(wanted_workers()))
-            log: Callable[[str], None] = pulumi.log.debug if _outcome[0].startswith("not in") else pulumi.log.info
+            # Only a host left alone is worth a line in every deployment's output; success is the normal case.
+            quiet = _outcome[0].startswith(("not in", "widened", "left at"))
+            log: Callable[[str], None] = pulumi.log.debug if quiet else pulumi.log.info
             log(f"BackupCopy: host worker pool: {_outcome[0]}")
         return _outcome[0]
 

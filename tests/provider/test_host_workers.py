@@ -61,7 +61,7 @@ def test_a_check_answers_at_once_while_eight_creates_wait_for_their_copies(accou
         goal = driver.goal("other", source, REGIONS[1])
         inputs = driver.check("other", goal)  # a worker of its own, not behind the creates
         assert inputs["region"] == REGIONS[1]
-        assert any("widened from 4 to" in line for line in driver.host.output)
+        assert not any("host worker pool" in line for line in driver.host.output)  # success needs no line
         # Five copy, three wait for a slot in the Region: nothing is refused by FSx.
         assert account.controls.inspect()["copies_in_progress"] == {REGIONS[0]: 5}
         assert driver.limit_retries() == 0

@@ -110,11 +110,12 @@ def test_3_forced_replacement_makes_a_new_copy_and_deletes_the_old(server_accoun
 # 4 -----------------------------------------------------------------------------------------------------------
 def test_4_twelve_copies_into_one_region_wait_out_the_limit(server_account: FsxAccount) -> None:
     controls = server_account.controls
-    controls.set_pace(seconds=1.0)
     with scenarios.fleet(server_account, time_scale=0.01) as fleet:
         fsx = server_account.client(DR)
+        controls.set_pace(seconds=5.0)  # long enough to still run when this stack's creates start
         for _ in range(3):  # someone else's copies hold 3 of the Region's 5 slots
             fsx.copy_backup(SourceBackupId=fleet.source_backup_id, SourceRegion=scenarios.SOURCE_REGION)
+        controls.set_pace(seconds=1.0)  # this stack's copies
         outcome = fleet.engine.up(fleet.goals(12))
         assert not outcome.errors, outcome.errors
         assert len(fleet.engine.state) == 12 and set(outcome.steps.values()) == {"create"}
