@@ -23,10 +23,10 @@ import pulumi
 from moto import mock_aws
 
 import fsx_emulator
-from fsx_backup_copy_provider.create import wait_available
 from fsx_backup_copy_provider.finder import find_backup
 from fsx_backup_copy_provider.runtime import RUNTIME
 from fsx_backup_copy_provider.state import CopyInputs
+from fsx_backup_copy_provider.wait import wait_available
 from fsx_backup_copy_provider.waiter import PollSchedule, VirtualClock, Waiter
 from fsx_emulator import control
 from fsx_emulator.state import STATE

@@ -13,13 +13,14 @@ from pulumi.dynamic import CreateResult
 
 from . import tagging
 from .claims import Claim, Stage
-from .create import ClientFor, apply_tags, wait_available
+from .create import ClientFor
 from .errors import BackupCopyError, calling
 from .finder import BackupGone, find_backup
 from .keys import KeyResolver, names_key
 from .runtime import RUNTIME
 from .state import CopyInputs, outputs_of
 from .validation import MAX_TAGS
+from .wait import wait_available
 
 
 def adopt_copy(fsx_for: ClientFor, resolve: KeyResolver, inputs: CopyInputs, backup_id: str) -> CreateResult:
@@ -44,7 +45,7 @@ def adopt_copy(fsx_for: ClientFor, resolve: KeyResolver, inputs: CopyInputs, bac
     source_tags = _source_tags(fsx_for, inputs)
     wanted = tagging.desired(inputs.copy_tags, source_tags, inputs.tags)
     with calling(inputs.label, "TagResource/UntagResource (setting the adopted copy's tags)", inputs.context()):
-        apply_tags(fsx, backup, wanted)
+        tagging.apply(fsx, backup, wanted)
         if len(wanted) < MAX_TAGS:
             claim = Claim.for_copy(inputs.identity, inputs.region, inputs.copy_request()).at(Stage.RETURNED)
             fsx.tag_resource(ResourceARN=backup["ResourceARN"], Tags=[claim.tag()])

@@ -3,24 +3,29 @@
 from collections.abc import Mapping
 from typing import Any
 
-from .schema import INPUTS, INPUTS_BY_WIRE, CheckContext
+from .schema import INPUTS, CheckContext, InputProperty
 from .unknowns import is_unknown
 from .validation import partition_of
+
+Table = tuple[InputProperty, ...]
 
 PROVIDER_KEY = "__provider"
 
 
-def check_inputs(news: Mapping[str, Any], default_region: str | None) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+def check_inputs(
+    news: Mapping[str, Any], default_region: str | None, table: Table = INPUTS
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """(checked inputs, [(property, reason)]). Every reason starts with the property's name."""
     inputs = {k: v for k, v in news.items() if v is not None}
     failures: list[tuple[str, str]] = []
+    wire_names = {p.wire_name for p in table}
     for key in inputs:
-        if key != PROVIDER_KEY and key not in INPUTS_BY_WIRE:
-            known = ", ".join(p.wire_name for p in INPUTS if not p.internal)
+        if key != PROVIDER_KEY and key not in wire_names:
+            known = ", ".join(p.wire_name for p in table if not p.internal)
             failures.append((key, f"{key} is not a BackupCopy property; the properties are {known}"))
 
-    failures.extend(missing_required(inputs))
-    for prop in INPUTS:
+    failures.extend(missing_required(inputs, table))
+    for prop in table:
         if prop.wire_name not in inputs and prop.default is not None:
             inputs[prop.wire_name] = prop.default
     if "region" not in inputs:
@@ -36,27 +41,28 @@ def check_inputs(news: Mapping[str, Any], default_region: str | None) -> tuple[d
             )
 
     region = inputs.get("region")
-    failures.extend(check_values(inputs, region if isinstance(region, str) and not is_unknown(region) else None))
+    known_region = region if isinstance(region, str) and not is_unknown(region) else None
+    failures.extend(check_values(inputs, known_region, table))
     return inputs, failures
 
 
-def missing_required(inputs: Mapping[str, Any]) -> list[tuple[str, str]]:
+def missing_required(inputs: Mapping[str, Any], table: Table = INPUTS) -> list[tuple[str, str]]:
     """A failure for each required property that is absent (None counts as absent)."""
     return [
         (prop.wire_name, f"{prop.wire_name} is required: {prop.doc}")
-        for prop in INPUTS
+        for prop in table
         if prop.required and inputs.get(prop.wire_name) is None
     ]
 
 
-def check_values(inputs: Mapping[str, Any], region: str | None) -> list[tuple[str, str]]:
+def check_values(inputs: Mapping[str, Any], region: str | None, table: Table = INPUTS) -> list[tuple[str, str]]:
     """The rules for the values given, with the destination Region if known; absent and unknown values pass.
 
     Shared by check and by the SDK, which applies them to plain values when a BackupCopy is declared.
     """
     failures: list[tuple[str, str]] = []
     context = CheckContext(region)
-    for prop in INPUTS:
+    for prop in table:
         value = inputs.get(prop.wire_name)
         if value is None or is_unknown(value):
             continue

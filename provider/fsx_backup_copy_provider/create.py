@@ -7,23 +7,21 @@ Each AWS call that fails is reported as that call (``errors.calling``), not as "
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime
 from typing import Any
 
 import pulumi
-from botocore.exceptions import ClientError
 from pulumi.dynamic import CreateResult
 
 from . import tagging
 from .admission import ADMISSION, NoSlot
-from .batching import SHARED_DESCRIBES
 from .claims import Claim, Claimed, Stage, request_token, sort_claimed
 from .errors import ADVICE, BackupCopyError, calling
 from .finder import BackupGone, find_backup, find_copies_of
-from .runtime import RUNTIME, backoff_delay
+from .retry import StillFailing, retry_on_codes
+from .runtime import RUNTIME
 from .state import CopyInputs, outputs_of
 from .validation import MAX_TAGS
-from .waiter import CopyFailed, UnexpectedState, Waiter, WaitTimedOut
+from .wait import discard, gone, wait_available
 
 ClientFor = Callable[[str], Any]  # Region -> FSx client
 
@@ -55,7 +53,7 @@ def create_copy(fsx_for: ClientFor, inputs: CopyInputs) -> CreateResult:
             )
         copy = wait_available(fsx, inputs, copy, deadline)
     with calling(inputs.label, "TagResource/UntagResource (setting the copy's tags)", inputs.context()):
-        apply_tags(fsx, copy, tagging.desired(inputs.copy_tags, source_tags, inputs.tags))
+        tagging.apply(fsx, copy, tagging.desired(inputs.copy_tags, source_tags, inputs.tags))
     final = _reread(fsx, inputs, copy["BackupId"])
     if claim_room or claimed.adoptable is not None:
         # Last AWS call before the engine gets the copy: from now on it is never adopted by another create.
@@ -118,17 +116,6 @@ def _existing(fsx_for: ClientFor, inputs: CopyInputs, source: Mapping[str, Any],
     return fsx, claimed
 
 
-def discard(fsx: Any, inputs: CopyInputs, backup: Mapping[str, Any], why: str) -> None:
-    try:
-        fsx.delete_backup(BackupId=backup["BackupId"])
-        pulumi.log.info(f"BackupCopy {inputs.label}: deleted {backup['BackupId']}, {why}")
-    except ClientError as error:
-        pulumi.log.warn(
-            f"BackupCopy {inputs.label}: could not delete {backup['BackupId']} ({why}): "
-            f"{error.response['Error']['Code']}; delete it once it is no longer in progress"
-        )
-
-
 def _start(
     fsx: Any, inputs: CopyInputs, request: dict[str, Any], token: str, claimed: Claimed, deadline: float
 ) -> dict[str, Any]:
@@ -163,32 +150,23 @@ def _admitted(inputs: CopyInputs, deadline: float, adopted: bool) -> Iterator[No
 
 
 def _copy_backup(fsx: Any, inputs: CopyInputs, request: dict[str, Any], token: str, deadline: float) -> dict[str, Any]:
-    clock = RUNTIME.clock
-    attempt = 0
+    """CopyBackup; ServiceLimitExceeded (copies of other stacks hold the Region's slots) is waited out."""
+
+    def wait(code: str, delay: float) -> None:
+        pulumi.log.info(
+            f"BackupCopy {inputs.label}: {inputs.region} already has the maximum of copies in "
+            f"progress; trying again in {delay:.0f}s"
+        )
+
+    def call() -> dict[str, Any]:
+        copy: dict[str, Any] = fsx.copy_backup(**request, ClientRequestToken=token)["Backup"]
+        return copy
+
     with calling(inputs.label, "CopyBackup", inputs.context()):
-        while True:
-            try:
-                copy: dict[str, Any] = fsx.copy_backup(**request, ClientRequestToken=token)["Backup"]
-                return copy
-            except ClientError as error:
-                if error.response["Error"]["Code"] != "ServiceLimitExceeded" or clock.now() >= deadline:
-                    raise
-            # botocore's retry modes leave ServiceLimitExceeded alone (it is a quota, not throttling) and cap
-            # their backoff at 20 s; a copy slot frees up in minutes to hours, so back off longer, with jitter.
-            delay = min(backoff_delay(attempt), max(0.0, deadline - clock.now()))
-            attempt += 1
-            pulumi.log.info(
-                f"BackupCopy {inputs.label}: {inputs.region} already has the maximum of copies in "
-                f"progress; trying again in {delay:.0f}s"
-            )
-            clock.sleep(delay)
-
-
-def _gone(inputs: CopyInputs, backup_id: str) -> BackupCopyError:
-    return BackupCopyError(
-        f"BackupCopy {inputs.label}: the copy {backup_id} was deleted by someone else while it was being made; run "
-        "`pulumi up` again to make a new one."
-    )
+        try:
+            return retry_on_codes(call, frozenset({"ServiceLimitExceeded"}), deadline, wait)
+        except StillFailing as failing:
+            raise failing.error from None  # reported by `calling`, with FSx's advice for the code
 
 
 def _reread(fsx: Any, inputs: CopyInputs, backup_id: str) -> dict[str, Any]:
@@ -196,97 +174,6 @@ def _reread(fsx: Any, inputs: CopyInputs, backup_id: str) -> dict[str, Any]:
         try:
             return find_backup(fsx, backup_id)
         except BackupGone:
-            raise _gone(inputs, backup_id) from None
+            raise gone(inputs, backup_id) from None
 
 
-def copy_age(copy: Mapping[str, Any], wall_now: float) -> float:
-    """Seconds since the copy's CreationTime (0 when unknown, or when clocks disagree and it looks new)."""
-    created = copy.get("CreationTime")
-    if isinstance(created, datetime):
-        created = created.timestamp()
-    if not isinstance(created, int | float):
-        return 0.0
-    return max(0.0, wall_now - float(created))
-
-
-def _duration(seconds: float) -> str:
-    minutes = int(seconds // 60)
-    return f"{minutes // 60}h{minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m{int(seconds % 60):02d}s"
-
-
-def wait_available(fsx: Any, inputs: CopyInputs, copy: dict[str, Any], deadline: float) -> dict[str, Any]:
-    clock = RUNTIME.clock
-    backup_id = copy["BackupId"]
-    last_log = [float("-inf")]
-
-    def report(backup: Mapping[str, Any], elapsed: float) -> bool:
-        if clock.now() - last_log[0] < RUNTIME.progress_log_interval:
-            return False
-        last_log[0] = clock.now()
-        pulumi.log.info(
-            f"BackupCopy {inputs.label}: {backup_id} {backup.get('Lifecycle')} "
-            f"{backup.get('ProgressPercent') or 0}% after {elapsed:.0f}s"
-        )
-        return True
-
-    def heartbeat(backup: Mapping[str, Any] | None, elapsed: float, remaining: float | None) -> None:
-        last_log[0] = clock.now()
-        backup = backup or copy
-        expected = f"; expected AVAILABLE in about {_duration(remaining)}" if remaining is not None else ""
-        pulumi.log.info(
-            f"BackupCopy {inputs.label}: {backup_id} still {backup.get('Lifecycle')} after {_duration(elapsed)} "
-            f"({backup.get('ProgressPercent') or 0}% at the last poll){expected}"
-        )
-
-    def fetch() -> dict[str, Any]:
-        if not RUNTIME.share_describes:
-            return find_backup(fsx, backup_id)
-        return SHARED_DESCRIBES.fetch(fsx, backup_id, clock.now, RUNTIME.describe_freshness())
-
-    waiter = Waiter(
-        fetch=fetch,
-        timeout=max(0.0, deadline - clock.now()),
-        clock=clock,
-        schedule=RUNTIME.schedule,
-        on_poll=report,
-        age=copy_age(copy, RUNTIME.wall()),
-        heartbeat=RUNTIME.heartbeat_interval,
-        on_heartbeat=heartbeat,
-    )
-    SHARED_DESCRIBES.watch(fsx, backup_id)
-    try:
-        with calling(inputs.label, f"DescribeBackups while waiting for {backup_id}", inputs.context()):
-            return waiter.wait(copy)
-    except CopyFailed as failure:
-        discard(fsx, inputs, failure.backup, "which ended FAILED")
-        raise BackupCopyError(
-            f"BackupCopy {inputs.label}: the copy {backup_id} ended FAILED: {failure.reason} The failed copy "
-            "was deleted; run `pulumi up` again to make a new one."
-        ) from None
-    except WaitTimedOut as timeout:
-        raise BackupCopyError(
-            f"BackupCopy {inputs.label}: the copy {backup_id} is still {timeout.backup.get('Lifecycle')} "
-            f"({timeout.backup.get('ProgressPercent') or 0}%) after the create timeout of "
-            f"{inputs.timeouts.create:.0f}s. It was left running and is not lost: the next `pulumi up` adopts "
-            "it and resumes waiting. Raise customTimeouts create for copies this large."
-        ) from None
-    except UnexpectedState as unexpected:
-        raise BackupCopyError(
-            f"BackupCopy {inputs.label}: the copy {backup_id} is in an unexpected state "
-            f"{unexpected.backup.get('Lifecycle')}."
-        ) from None
-    except BackupGone:
-        raise _gone(inputs, backup_id) from None
-    finally:
-        SHARED_DESCRIBES.unwatch(fsx, backup_id)
-
-
-def apply_tags(fsx: Any, backup: Mapping[str, Any], wanted: Mapping[str, str]) -> None:
-    """Make the copy's managed tags ``wanted`` (never touching aws: tags or the claim), 50 keys a call at most."""
-    to_set, to_remove = tagging.changes(tagging.as_map(backup.get("Tags")), wanted)
-    arn = backup["ResourceARN"]
-    for start in range(0, len(to_remove), 50):
-        fsx.untag_resource(ResourceARN=arn, TagKeys=to_remove[start : start + 50])
-    items = tagging.as_list(to_set)
-    for start in range(0, len(items), 50):
-        fsx.tag_resource(ResourceARN=arn, Tags=items[start : start + 50])

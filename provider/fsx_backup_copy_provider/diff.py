@@ -12,7 +12,7 @@ from typing import Any
 
 from . import tagging
 from .keys import KeyResolver, names_key
-from .schema import APPLIED_INPUTS, INPUTS, SOURCE_TAGS, OnChange
+from .schema import APPLIED_INPUTS, INPUTS, SOURCE_TAGS, InputProperty, OnChange
 from .state import applied_matches
 from .unknowns import contains_unknown, is_unknown
 
@@ -50,10 +50,15 @@ def _unchanged(prop: str, old: Mapping[str, Any], news: Mapping[str, Any], resol
     return new == old.get(prop)
 
 
-def diff_inputs(old_outputs: Mapping[str, Any], news: Mapping[str, Any], resolve: KeyResolver) -> Difference:
+def diff_inputs(
+    old_outputs: Mapping[str, Any],
+    news: Mapping[str, Any],
+    resolve: KeyResolver,
+    table: tuple[InputProperty, ...] = INPUTS,
+) -> Difference:
     changed: list[str] = []
     replaces: list[str] = []
-    for prop in INPUTS:
+    for prop in table:
         if prop.on_change is OnChange.IGNORE or prop.wire_name == "tags":
             continue
         if not _unchanged(prop.wire_name, old_outputs, news, resolve):

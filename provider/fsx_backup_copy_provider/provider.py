@@ -28,7 +28,7 @@ from pulumi.dynamic import (
 from . import aws, tagging
 from .adopt import adopt_copy
 from .check import check_inputs
-from .create import apply_tags, create_copy
+from .create import create_copy
 from .delete import delete_copy
 from .diff import diff_inputs
 from .errors import BackupCopyError, calling
@@ -130,7 +130,7 @@ class BackupCopyProvider(ResourceProvider):
         try:
             with calling(inputs.label, "updating tags", inputs.context()):
                 backup = find_backup(fsx, _id)
-                apply_tags(fsx, backup, tagging.desired(inputs.copy_tags, source_tags, inputs.tags))
+                tagging.apply(fsx, backup, tagging.desired(inputs.copy_tags, source_tags, inputs.tags))
                 final = find_backup(fsx, _id)
         except BackupGone:
             raise BackupCopyError(

@@ -18,9 +18,10 @@ T = TypeVar("T")
 class StillFailing(Exception):
     """The call kept failing with a retried code until the deadline; ``code`` is the last one."""
 
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+    def __init__(self, error: ClientError) -> None:
+        self.error = error
+        self.code: str = error.response["Error"]["Code"]
+        super().__init__(self.code)
 
 
 def retry_on_codes(
@@ -42,7 +43,7 @@ def retry_on_codes(
             if code not in codes:
                 raise
             if clock.now() >= deadline:
-                raise StillFailing(code) from error
+                raise StillFailing(error) from None
         delay = min(backoff_delay(attempt, base=base, cap=cap), max(0.0, deadline - clock.now()))
         attempt += 1
         on_wait(code, delay)

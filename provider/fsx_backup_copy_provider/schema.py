@@ -229,7 +229,6 @@ OUTPUTS: tuple[OutputProperty, ...] = (
 APPLIED_INPUTS = "appliedInputs"
 SOURCE_TAGS = "sourceTags"
 
-INPUTS_BY_WIRE = {p.wire_name: p for p in INPUTS}
 WIRE_TO_PYTHON: dict[str, str] = {p.wire_name: p.python_name for p in INPUTS} | {
     p.wire_name: p.python_name for p in OUTPUTS
 }

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import tagging
-from .schema import APPLIED_INPUTS, OUTPUTS, SOURCE_TAGS
+from .schema import APPLIED_INPUTS, OUTPUTS, SOURCE_TAGS, OutputProperty
 from .timeouts import Timeouts
 
 
@@ -128,8 +128,12 @@ class StoredState:
 
 
 def outputs_of(
-    backup: Mapping[str, Any], inputs: CopyInputs, source_tags: Mapping[str, str], applied: Mapping[str, Any]
+    backup: Mapping[str, Any],
+    inputs: CopyInputs,
+    source_tags: Mapping[str, str],
+    applied: Mapping[str, Any],
+    table: tuple[OutputProperty, ...] = OUTPUTS,
 ) -> dict[str, Any]:
     """Every output (the table's sources), plus what diff needs: applied inputs and the source's tags at copy time."""
-    outputs = {output.wire_name: output.source(backup, inputs) for output in OUTPUTS}
+    outputs = {output.wire_name: output.source(backup, inputs) for output in table}
     return {**outputs, APPLIED_INPUTS: dict(applied), SOURCE_TAGS: dict(source_tags)}

@@ -37,3 +37,14 @@ def changes(actual: Mapping[str, str], wanted: Mapping[str, str]) -> tuple[dict[
     to_set = {k: v for k, v in wanted.items() if current.get(k) != v}
     to_remove = sorted(k for k in current if k not in wanted)
     return to_set, to_remove
+
+
+def apply(fsx: Any, backup: Mapping[str, Any], wanted: Mapping[str, str]) -> None:
+    """Make the copy's managed tags ``wanted`` (never touching aws: tags or the claim), 50 keys a call at most."""
+    to_set, to_remove = changes(as_map(backup.get("Tags")), wanted)
+    arn = backup["ResourceARN"]
+    for start in range(0, len(to_remove), 50):
+        fsx.untag_resource(ResourceARN=arn, TagKeys=to_remove[start : start + 50])
+    items = as_list(to_set)
+    for start in range(0, len(items), 50):
+        fsx.tag_resource(ResourceARN=arn, Tags=items[start : start + 50])

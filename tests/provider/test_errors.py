@@ -150,15 +150,15 @@ def test_an_error_from_tag_resource_inside_create_names_that_call(
 def test_a_copy_deleted_between_available_and_the_final_read_gives_the_usual_message(
     fsx: FsxAccount, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from fsx_backup_copy_provider import create
+    from fsx_backup_copy_provider import tagging
 
     source = fsx.source_backup(SRC)
-    real_apply_tags = create.apply_tags
+    real_apply_tags = tagging.apply
 
     def someone_deletes_it(client: Any, backup: dict[str, Any], wanted: Any) -> None:
         real_apply_tags(client, backup, wanted)
         fsx.client(DST).delete_backup(BackupId=backup["BackupId"])
 
-    monkeypatch.setattr(create, "apply_tags", someone_deletes_it)
+    monkeypatch.setattr(tagging, "apply", someone_deletes_it)
     with pytest.raises(BackupCopyError, match="was deleted by someone else while it was being made"):
         BackupCopyProvider().create(BackupCopyProvider().check({}, copy_inputs(source)).inputs)

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from fsx_backup_copy_provider.create import copy_age
+from fsx_backup_copy_provider.wait import copy_age
 from fsx_backup_copy_provider.waiter import (
     CopyFailed,
     PollSchedule,
