@@ -1,4 +1,4 @@
-"""6. The crash window left by the hand-over mark (provider/fsx_backup_copy_provider/claims.py), measured.
+"""8. The crash window left by the hand-over mark (provider/fsx_backup_copy_provider/claims.py), measured.
 
 A crash between the moment FSx has marked the copy ``returned`` (create's last AWS call) and the moment the engine
 has the Create answer leaves a copy that is not in state; the next ``up`` reports it, and never deletes it. This
@@ -96,7 +96,7 @@ def measure(account: FsxAccount, rounds: int = ROUNDS) -> dict[str, Any]:
 
 def report(result: dict[str, Any]) -> str:
     return (
-        f"6. Crash window after the hand-over mark (mark answered -> Create answer at the engine), {result['rounds']} "
+        f"8. Crash window after the hand-over mark (mark answered -> Create answer at the engine), {result['rounds']} "
         f"creates through the host: median {result['median_ms']} ms, p90 {result['p90_ms']} ms, max "
         f"{result['max_ms']} ms (plus the CLI's checkpoint write)"
     )
