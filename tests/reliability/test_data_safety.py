@@ -99,14 +99,21 @@ def test_secret_inputs_are_never_stored_in_plaintext(server_account: FsxAccount)
     )
     goals = goals_from_program(PROGRAMS / "secrets" / "__main__.py", "secrets", "dr", config)
     assert goals[0].secret_inputs >= {"kmsKeyId", "sourceBackupId", "tags"}
-    assert not engine.up(goals).errors
-    assert not engine.refresh().errors
-    assert not engine.up(goals_from_program(PROGRAMS / "secrets" / "__main__.py", "secrets", "dr", config)).errors
+    secrets = ("alias/secret-key", key["Arn"], key["KeyId"], source, "hunter2-tag-secret")
 
-    stored = engine.stored_state()
-    for secret in ("alias/secret-key", key["Arn"], key["KeyId"], source, "hunter2-tag-secret"):
-        assert _plaintext(stored, secret) == [], f"{secret} is stored in plain text"
-    assert DR in json.dumps(stored)  # the rest is plain text, so the search above can find things
+    def nothing_in_plaintext(after: str) -> None:
+        stored = engine.stored_state()
+        for secret in secrets:
+            assert _plaintext(stored, secret) == [], f"after {after}, {secret} is stored in plain text"
+        assert DR in json.dumps(stored)  # the rest is plain text, so the search above can find things
+
+    assert not engine.up(goals).errors
+    nothing_in_plaintext("up")
+    assert not engine.refresh().errors
+    nothing_in_plaintext("refresh")
+    tagged = goals_from_program(PROGRAMS / "secrets" / "__main__.py", "secrets", "dr", config)
+    assert not engine.up(tagged).errors
+    nothing_in_plaintext("a second up")
     assert not engine.destroy().errors
 
 
