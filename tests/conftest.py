@@ -33,6 +33,16 @@ def fsx_wire_check() -> Iterator[None]:
         pytest.fail(f"the emulator sent {len(problems)} response(s) that break the FSx model:\n{shown}", pytrace=False)
 
 
+@pytest.fixture(autouse=True)
+def fresh_clients() -> Iterator[None]:
+    """The provider's boto3 client cache is keyed by endpoint; each test starts and ends without cached clients."""
+    from fsx_backup_copy_provider import aws
+
+    aws.clear_cache()
+    yield
+    aws.clear_cache()
+
+
 @pytest.fixture(scope="session")
 def emulator_process() -> Iterator[EmulatorProcess]:
     emulator = start_emulator()

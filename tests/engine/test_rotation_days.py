@@ -29,6 +29,13 @@ def program_env(server_account: FsxAccount, monkeypatch: pytest.MonkeyPatch) -> 
     aws.clear_cache()
 
 
+def new_file_system(account: FsxAccount) -> str:
+    created = account.client(SOURCE).create_file_system(
+        FileSystemType="LUSTRE", StorageCapacity=1200, SubnetIds=["subnet-0123456789abcdef0"]
+    )
+    return str(created["FileSystem"]["FileSystemId"])
+
+
 def new_day(account: FsxAccount, file_system_id: str) -> str:
     """The source's nightly backup; backups beyond the newest RETENTION expire (are deleted)."""
     fsx = account.client(SOURCE)
@@ -48,9 +55,7 @@ def test_ten_days_of_rotation_keep_the_newest_copies_and_never_fewer(
     server_account: FsxAccount, program_env: None
 ) -> None:
     fsx = server_account.client(SOURCE)
-    file_system_id = fsx.create_file_system(
-        FileSystemType="LUSTRE", StorageCapacity=1200, SubnetIds=["subnet-0123456789abcdef0"]
-    )["FileSystem"]["FileSystemId"]
+    file_system_id = new_file_system(server_account)
     # A copy of the user's own in a DR Region: never declared, never touched.
     first = new_day(server_account, file_system_id)
     own = server_account.client(REGIONS[0]).copy_backup(SourceBackupId=first, SourceRegion=SOURCE)["Backup"]
@@ -96,10 +101,7 @@ def test_ten_days_of_rotation_keep_the_newest_copies_and_never_fewer(
 def test_a_failed_copy_of_the_newest_backup_fails_the_up_and_deletes_nothing(
     server_account: FsxAccount, program_env: None
 ) -> None:
-    fsx = server_account.client(SOURCE)
-    file_system_id = fsx.create_file_system(
-        FileSystemType="LUSTRE", StorageCapacity=1200, SubnetIds=["subnet-0123456789abcdef0"]
-    )["FileSystem"]["FileSystemId"]
+    file_system_id = new_file_system(server_account)
     config = {
         "aws:region": SOURCE,
         "scheduled-dr:fileSystemId": file_system_id,

@@ -1,9 +1,7 @@
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from fsx_backup_copy_provider import aws
 from fsx_backup_copy_provider.runtime import RUNTIME
 from fsx_backup_copy_provider.waiter import VirtualClock
 from tests.support import FsxAccount
@@ -24,13 +22,6 @@ def shared_clock(fsx: FsxAccount, clock: VirtualClock) -> VirtualClock:
 
     control.use_clock(clock.now)
     return clock
-
-
-@pytest.fixture(autouse=True)
-def fresh_clients() -> Iterator[None]:
-    aws.clear_cache()
-    yield
-    aws.clear_cache()
 
 
 @pytest.fixture

@@ -264,21 +264,27 @@ class Crash(BaseException):
     """The host is killed here: nothing after this point of create runs (BaseException: no handler catches it)."""
 
 
-def test_rerun_after_a_crash_just_after_available_adopts_the_unfinished_copy(
-    fsx: FsxAccount, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from fsx_backup_copy_provider import claims, create
-
-    source = fsx.source_backup(SRC)
-    inputs = checked(**copy_inputs(source))
+def create_killed_at(monkeypatch: pytest.MonkeyPatch, step: str, inputs: dict[str, Any]) -> None:
+    """A create whose host dies when it reaches ``step`` (a function of create.py)."""
+    from fsx_backup_copy_provider import create
 
     def crash(*args: Any, **kwargs: Any) -> None:
         raise Crash
 
     with monkeypatch.context() as patched:
-        patched.setattr(create, "_reread", crash)
+        patched.setattr(create, step, crash)
         with pytest.raises(Crash):
             BackupCopyProvider().create(inputs)
+
+
+def test_rerun_after_a_crash_just_after_available_adopts_the_unfinished_copy(
+    fsx: FsxAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fsx_backup_copy_provider import claims
+
+    source = fsx.source_backup(SRC)
+    inputs = checked(**copy_inputs(source))
+    create_killed_at(monkeypatch, "_reread", inputs)
     [left] = copies_of(fsx, source)
     assert left["Lifecycle"] == "AVAILABLE" and claim_in(left).stage is claims.Stage.CREATING
 
@@ -292,18 +298,11 @@ def test_a_crash_after_the_copy_was_marked_returned_leaves_it_findable_and_repor
     fsx: FsxAccount, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The one window left (claims.py): the copy is marked returned, the engine never saved the answer."""
-    from fsx_backup_copy_provider import claims, create
+    from fsx_backup_copy_provider import claims
 
     source = fsx.source_backup(SRC)
     inputs = checked(**copy_inputs(source))
-
-    def crash(*args: Any, **kwargs: Any) -> None:
-        raise Crash
-
-    with monkeypatch.context() as patched:
-        patched.setattr(create, "outputs_of", crash)
-        with pytest.raises(Crash):
-            BackupCopyProvider().create(inputs)
+    create_killed_at(monkeypatch, "outputs_of", inputs)
     [leftover] = copies_of(fsx, source)
     logged: list[str] = []
     monkeypatch.setattr(pulumi.log, "info", lambda message, *a, **k: logged.append(message))

@@ -12,7 +12,7 @@ from fsx_backup_copy_provider.claims import CLAIM_TAG, Claim, Stage
 from tests.engine import scenarios
 from tests.engine.harness import Engine, RpcFailed, goals_from_program, host_env
 from tests.engine.model import PROVIDER_KEY
-from tests.reliability.test_reliability import eventually, in_background
+from tests.reliability.test_reliability import _paths, eventually, in_background
 from tests.support import ROOT, FsxAccount
 
 pytestmark = pytest.mark.engine
@@ -75,14 +75,6 @@ def test_two_resources_with_identical_inputs_get_two_copies(server_account: FsxA
     assert not engine.destroy().errors
 
 
-def _plaintext(value: Any, needle: str, path: str = "") -> list[str]:
-    if isinstance(value, dict):
-        return [p for k, v in value.items() for p in _plaintext(v, needle, f"{path}.{k}")]
-    if isinstance(value, list):
-        return [p for i, v in enumerate(value) for p in _plaintext(v, needle, f"{path}[{i}]")]
-    return [path] if isinstance(value, str) and needle in value else []
-
-
 def test_secret_inputs_are_never_stored_in_plaintext(server_account: FsxAccount) -> None:
     source = server_account.source_backup(SOURCE)
     key = server_account.kms_key(DR, alias="alias/secret-key")
@@ -104,7 +96,7 @@ def test_secret_inputs_are_never_stored_in_plaintext(server_account: FsxAccount)
     def nothing_in_plaintext(after: str) -> None:
         stored = engine.stored_state()
         for secret in secrets:
-            assert _plaintext(stored, secret) == [], f"after {after}, {secret} is stored in plain text"
+            assert _paths(stored, secret) == [], f"after {after}, {secret} is stored in plain text"
         assert DR in json.dumps(stored)  # the rest is plain text, so the search above can find things
 
     assert not engine.up(goals).errors

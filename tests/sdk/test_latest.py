@@ -1,6 +1,5 @@
 """find_latest_backup: the newest AVAILABLE matching backup, or a clear error; never None."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import pulumi
@@ -18,18 +17,6 @@ from pulumi_fsx_backup_copy import (
 from tests.support import ACCOUNT_ID, FsxAccount
 
 REGION = "us-east-2"
-
-
-@pytest.fixture(autouse=True)
-def fresh_clients() -> Iterator[None]:
-    aws.clear_cache()
-    yield
-    aws.clear_cache()
-
-
-@pytest.fixture
-def fsx(inprocess_account: FsxAccount) -> FsxAccount:
-    return inprocess_account
 
 
 def new_file_system(account: FsxAccount, region: str = REGION) -> str:

@@ -2,7 +2,6 @@
 
 import json
 import runpy
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -97,18 +96,6 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
         return {}, None
-
-
-@pytest.fixture(autouse=True)
-def fresh_clients() -> Iterator[None]:
-    aws.clear_cache()
-    yield
-    aws.clear_cache()
-
-
-@pytest.fixture
-def fsx(inprocess_account: FsxAccount) -> FsxAccount:
-    return inprocess_account
 
 
 @pytest.fixture
