@@ -2,7 +2,6 @@
 with shared describes on and off. In-process emulator; real threads on a compressed clock (1 simulated second =
 2 ms), shared by the provider and the emulator, so each 20-minute copy takes 2.4 s."""
 
-import os
 import threading
 import time
 from typing import Any
@@ -11,8 +10,9 @@ import boto3
 from moto import mock_aws
 
 import fsx_emulator
-from fsx_backup_copy_provider import BackupCopyProvider, admission, aws
-from fsx_backup_copy_provider.runtime import RUNTIME
+from fsx_backup_copy_provider import BackupCopyProvider, aws
+from fsx_backup_copy_provider.admission import RegionAdmission
+from fsx_backup_copy_provider.context import Context
 from fsx_emulator import control
 from fsx_emulator.state import STATE
 
@@ -42,10 +42,11 @@ def _run(count: int, share: bool) -> dict[str, float]:
         source = src.create_backup(FileSystemId=fs["FileSystem"]["FileSystemId"])["Backup"]["BackupId"]
         src.describe_backups(BackupIds=[source])
         control.set_pace(seconds=COPY_SECONDS)
-        control.use_clock(RUNTIME.clock.now)
+        clock = CompressedClock()
+        control.use_clock(clock.now)
         STATE.calls.clear()
-        RUNTIME.share_describes = share
-        provider = BackupCopyProvider()
+        # 50 slots, like the emulator's limit above: all copies at once, to measure sharing alone.
+        provider = BackupCopyProvider(Context(clock=clock, share_describes=share, admission=RegionAdmission(limit=50)))
         inputs = [
             {
                 "sourceBackupId": source,
@@ -72,10 +73,6 @@ def _run(count: int, share: bool) -> dict[str, float]:
 
 def run() -> dict[str, Any]:
     fsx_emulator.install()
-    saved_clock, saved_share = RUNTIME.clock, RUNTIME.share_describes
-    saved_limit = os.environ.get(admission.ENV)
-    RUNTIME.clock = CompressedClock()
-    os.environ[admission.ENV] = "50"  # like the emulator's limit above: all copies at once, as before admission
     try:
         results = {}
         for count in (1, 4, 12):
@@ -83,9 +80,4 @@ def run() -> dict[str, Any]:
             results[f"{count} concurrent"] = {"shared": shared, "separate": separate}
         return results
     finally:
-        RUNTIME.clock, RUNTIME.share_describes = saved_clock, saved_share
-        if saved_limit is None:
-            os.environ.pop(admission.ENV, None)
-        else:
-            os.environ[admission.ENV] = saved_limit
         control.reset()

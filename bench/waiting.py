@@ -23,8 +23,8 @@ import pulumi
 from moto import mock_aws
 
 import fsx_emulator
+from fsx_backup_copy_provider.context import Context
 from fsx_backup_copy_provider.finder import find_backup
-from fsx_backup_copy_provider.runtime import RUNTIME
 from fsx_backup_copy_provider.state import CopyInputs
 from fsx_backup_copy_provider.wait import wait_available
 from fsx_backup_copy_provider.waiter import PollSchedule, VirtualClock, Waiter
@@ -74,18 +74,23 @@ def _one_wait(fsx: Any, source: str, duration: float, schedule: Any) -> tuple[in
 
 
 @contextmanager
-def _provider_on(clock: VirtualClock, heartbeat: float) -> Iterator[list[float]]:
-    """The provider's clock, wall clock and heartbeat for one wait; yields the times of its log lines."""
-    saved = (RUNTIME.clock, RUNTIME.wall, RUNTIME.heartbeat_interval, RUNTIME.share_describes, pulumi.log.info)
+def _provider_on(clock: VirtualClock, heartbeat: float) -> Iterator[tuple[Context, list[float]]]:
+    """A provider context on the virtual clock (its wall clock moving with it) and the given heartbeat; yields it
+    and the times of its log lines."""
     wall_start, virtual_start = time.time(), clock.now()
+    context = Context(
+        clock=clock,
+        heartbeat_interval=heartbeat,
+        share_describes=False,
+        wall=lambda: wall_start + clock.now() - virtual_start,
+    )
     lines: list[float] = []
-    RUNTIME.clock, RUNTIME.heartbeat_interval, RUNTIME.share_describes = clock, heartbeat, False
-    RUNTIME.wall = lambda: wall_start + clock.now() - virtual_start
+    saved_info = pulumi.log.info
     pulumi.log.info = lambda *args, **kwargs: lines.append(clock.now())
     try:
-        yield lines
+        yield context, lines
     finally:
-        RUNTIME.clock, RUNTIME.wall, RUNTIME.heartbeat_interval, RUNTIME.share_describes, pulumi.log.info = saved
+        pulumi.log.info = saved_info
 
 
 def _provider_wait(
@@ -95,7 +100,7 @@ def _provider_wait(
     clock = VirtualClock(start=1_000_000.0)
     control.use_clock(clock.now)
     control.set_pace(seconds=duration)
-    with _provider_on(clock, heartbeat) as lines:
+    with _provider_on(clock, heartbeat) as (context, lines):
         copy = fsx.copy_backup(SourceBackupId=source, SourceRegion="us-east-2")["Backup"]
         started = clock.now()
         clock.time += resumed_at
@@ -103,7 +108,7 @@ def _provider_wait(
         inputs = CopyInputs.from_props({"sourceBackupId": source, "sourceRegion": "us-east-2", "region": "us-west-2"})
         before = STATE.calls.get("DescribeBackups", 0)
         wait_start = clock.now()
-        wait_available(fsx, inputs, adopted, deadline=clock.now() + 10 * 86400)
+        wait_available(context, fsx, inputs, adopted, deadline=clock.now() + 10 * 86400)
         calls = STATE.calls.get("DescribeBackups", 0) - before
         ended = clock.now()
     fsx.delete_backup(BackupId=copy["BackupId"])

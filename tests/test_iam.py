@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from fsx_backup_copy_provider import BackupCopyProvider, aws
-from fsx_backup_copy_provider.runtime import RUNTIME
+from fsx_backup_copy_provider.context import Context
 from fsx_backup_copy_provider.waiter import VirtualClock
 from tests.support import ACCOUNT_ID, ROOT, FsxAccount
 
@@ -42,8 +42,8 @@ class Call:
 
 
 class Recorder:
-    def __init__(self, account: FsxAccount) -> None:
-        self.account = account
+    def __init__(self, account: FsxAccount, context: Context) -> None:
+        self.account, self.context = account, context
         self.phase = "deploy"
         self.calls: list[Call] = []
 
@@ -70,9 +70,8 @@ def recorder(inprocess_account: FsxAccount, monkeypatch: pytest.MonkeyPatch) -> 
     from fsx_emulator import control
 
     clock = VirtualClock()
-    monkeypatch.setattr(RUNTIME, "clock", clock)
     control.use_clock(clock.now)  # copies take minutes of virtual time, milliseconds of real time
-    recording = Recorder(inprocess_account)
+    recording = Recorder(inprocess_account, Context(clock=clock))
     real_client = aws.client
     hooked: set[int] = set()
 
@@ -100,7 +99,7 @@ def _lifecycle(recorder: Recorder) -> dict[str, str]:
     source_key = account.kms_key(SRC, alias="alias/source")
     key = account.kms_key(DST, alias="alias/dr")
     source = account.source_backup(SRC, tags={"team": "storage"}, kms_key_id=source_key["Arn"])
-    provider = BackupCopyProvider()
+    provider = BackupCopyProvider(recorder.context)
     news = {
         "sourceBackupId": source,
         "sourceRegion": SRC,

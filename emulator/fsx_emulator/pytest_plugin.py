@@ -6,14 +6,14 @@ gets the emulator's FSx). Fixtures:
 
 - ``fsx_emulator``: moto's ``mock_aws`` with the emulator's FSx, fresh for each test; the result has the test
   controls (``inject_fault``, ``fail_next_copy``, ``set_pace``, ``inspect``, ...) and ``client(service, region)``.
-  Copies become AVAILABLE on the first DescribeBackups after they start, backups made with CreateBackup at once,
-  and ``FSX_BACKUP_COPY_TIME_SCALE`` makes the provider's waits between polls a thousandth as long.
+  Copies become AVAILABLE on the first DescribeBackups after they start, backups made with CreateBackup at once.
+  ``provider()`` gives a ``BackupCopyProvider`` whose waits between polls are a thousandth as long (its own
+  context); ``FSX_BACKUP_COPY_TIME_SCALE`` is set too, for provider processes a test starts.
 - ``fsx_source_backup``: a factory ``make(region="us-east-1", tags=None, file_system_type="LUSTRE")`` that creates
   a file system and an AVAILABLE backup of it and returns the backup id.
 """
 
 import os
-import sys
 from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
@@ -44,14 +44,13 @@ class FsxEmulator:
 
         return boto3.client(service, region_name=region)
 
+    def provider(self) -> Any:
+        """A BackupCopyProvider for this test: its pauses between polls are a thousandth as long."""
+        from fsx_backup_copy_provider import BackupCopyProvider
+        from fsx_backup_copy_provider.context import Context, ScaledClock
+        from fsx_backup_copy_provider.waiter import SystemClock
 
-def _scale_provider_waits(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Set FSX_BACKUP_COPY_TIME_SCALE; the provider reads it once, so also rescale an already imported runtime."""
-    monkeypatch.setenv("FSX_BACKUP_COPY_TIME_SCALE", TIME_SCALE)
-    runtime = sys.modules.get("fsx_backup_copy_provider.runtime")
-    clock = getattr(getattr(runtime, "RUNTIME", None), "clock", None)
-    if clock is not None and hasattr(clock, "scale"):
-        monkeypatch.setattr(clock, "scale", float(TIME_SCALE))
+        return BackupCopyProvider(Context(clock=ScaledClock(SystemClock(), float(TIME_SCALE))))
 
 
 @pytest.fixture
@@ -63,7 +62,7 @@ def fsx_emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[FsxEmulator]:
     for name in _OUTSIDE_SETTINGS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_DEFAULT_REGION", os.environ.get("AWS_DEFAULT_REGION", "us-east-1"))
-    _scale_provider_waits(monkeypatch)
+    monkeypatch.setenv("FSX_BACKUP_COPY_TIME_SCALE", TIME_SCALE)
     with mock_aws():
         control.reset()
         control.set_pace(ticks=1)

@@ -74,6 +74,3 @@ class RegionAdmission:
                 if not self.in_progress[region]:
                     del self.in_progress[region]
                 self._lock.notify_all()
-
-
-ADMISSION = RegionAdmission()

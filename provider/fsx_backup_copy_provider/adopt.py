@@ -13,18 +13,20 @@ from pulumi.dynamic import CreateResult
 
 from . import tagging
 from .claims import Claim, Stage
+from .context import Context
 from .create import ClientFor
 from .errors import BackupCopyError, calling
 from .finder import BackupGone, find_backup
 from .keys import KeyResolver, names_key
-from .runtime import RUNTIME
 from .state import CopyInputs, outputs_of
 from .validation import MAX_TAGS
 from .wait import wait_available
 
 
-def adopt_copy(fsx_for: ClientFor, resolve: KeyResolver, inputs: CopyInputs, backup_id: str) -> CreateResult:
-    deadline = RUNTIME.clock.now() + inputs.timeouts.create
+def adopt_copy(
+    ctx: Context, fsx_for: ClientFor, resolve: KeyResolver, inputs: CopyInputs, backup_id: str
+) -> CreateResult:
+    deadline = ctx.clock.now() + inputs.timeouts.create
     with calling(inputs.label, f"DescribeBackups of {backup_id} (adoptBackupId) in {inputs.region}", inputs.context()):
         fsx = fsx_for(inputs.region)
         try:
@@ -41,7 +43,7 @@ def adopt_copy(fsx_for: ClientFor, resolve: KeyResolver, inputs: CopyInputs, bac
             + "; ".join(mismatches)
             + ". Fix the inputs to describe the copy, or adopt another backup."
         )
-    backup = wait_available(fsx, inputs, backup, deadline)
+    backup = wait_available(ctx, fsx, inputs, backup, deadline)
     source_tags = _source_tags(fsx_for, inputs)
     wanted = tagging.desired(inputs.copy_tags, source_tags, inputs.tags)
     with calling(inputs.label, "TagResource/UntagResource (setting the adopted copy's tags)", inputs.context()):

@@ -44,3 +44,11 @@ def client(service: str, region: str, profile: str | None) -> Any:
 def clear_cache() -> None:
     with _lock:
         _clients.clear()
+
+
+def cache_key(fsx: Any) -> tuple[str, str, str | None, str | None] | int:
+    """The cache's key for a client it made (service, Region, profile, endpoint); id() for any other client."""
+    for key, cached in list(_clients.items()):
+        if cached is fsx:
+            return key
+    return id(fsx)

@@ -13,6 +13,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from . import aws
 from .finder import BackupGone, find_backup
 
 MAX_IDS_PER_CALL = 50  # DescribeBackups' BackupIds limit
@@ -28,11 +29,12 @@ class _ClientView:
 class SharedDescribes:
     def __init__(self) -> None:
         self._lock = threading.Condition()
-        self._views: dict[int, _ClientView] = {}
+        # One view per client, keyed as aws.py caches clients: waiters share calls through the same client.
+        self._views: dict[tuple[str, str, str | None, str | None] | int, _ClientView] = {}
         self.calls = 0
 
     def _view(self, fsx: Any) -> _ClientView:
-        return self._views.setdefault(id(fsx), _ClientView())
+        return self._views.setdefault(aws.cache_key(fsx), _ClientView())
 
     def watch(self, fsx: Any, backup_id: str) -> None:
         with self._lock:
@@ -96,6 +98,3 @@ def _unwrap(backup_id: str, description: dict[str, Any] | None) -> dict[str, Any
     if description is None:
         raise BackupGone(backup_id)
     return description
-
-
-SHARED_DESCRIBES = SharedDescribes()

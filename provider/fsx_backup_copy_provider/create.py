@@ -13,12 +13,12 @@ import pulumi
 from pulumi.dynamic import CreateResult
 
 from . import tagging
-from .admission import ADMISSION, NoSlot
+from .admission import NoSlot
 from .claims import Claim, Claimed, Stage, request_token, sort_claimed
+from .context import Context
 from .errors import ADVICE, BackupCopyError, calling
 from .finder import BackupGone, find_backup, find_copies_of
 from .retry import StillFailing, retry_on_codes
-from .runtime import RUNTIME
 from .state import CopyInputs, outputs_of
 from .validation import MAX_TAGS
 from .wait import discard, gone, wait_available
@@ -26,9 +26,8 @@ from .wait import discard, gone, wait_available
 ClientFor = Callable[[str], Any]  # Region -> FSx client
 
 
-def create_copy(fsx_for: ClientFor, inputs: CopyInputs) -> CreateResult:
-    clock = RUNTIME.clock
-    deadline = clock.now() + inputs.timeouts.create
+def create_copy(ctx: Context, fsx_for: ClientFor, inputs: CopyInputs) -> CreateResult:
+    deadline = ctx.clock.now() + inputs.timeouts.create
     source = _source(fsx_for, inputs)
     source_tags = tagging.as_map(source.get("Tags"))
     claim_room = _tag_room(inputs, source_tags)
@@ -37,11 +36,12 @@ def create_copy(fsx_for: ClientFor, inputs: CopyInputs) -> CreateResult:
     claim = Claim.for_copy(inputs.identity, inputs.region, request)
     fsx, claimed = _existing(fsx_for, inputs, source, claim)
     copy = claimed.adoptable
-    with _admitted(inputs, deadline, adopted=copy is not None):
+    with _admitted(ctx, inputs, deadline, adopted=copy is not None):
         if copy is None:
             if claim_room:
                 request["Tags"] = [*request.get("Tags", []), claim.tag()]
-            copy = _start(fsx, inputs, request, request_token(claim, request, claimed.returned_ids), claimed, deadline)
+            token = request_token(claim, request, claimed.returned_ids)
+            copy = _start(ctx, fsx, inputs, request, token, claimed, deadline)
             pulumi.log.info(
                 f"BackupCopy {inputs.label}: copying {inputs.source_backup_id} ({inputs.source_region}) "
                 f"to {copy['BackupId']} ({inputs.region})"
@@ -51,7 +51,7 @@ def create_copy(fsx_for: ClientFor, inputs: CopyInputs) -> CreateResult:
                 f"BackupCopy {inputs.label}: resuming {copy['BackupId']} ({copy['Lifecycle']}), left by an earlier "
                 "create of this resource that did not finish"
             )
-        copy = wait_available(fsx, inputs, copy, deadline)
+        copy = wait_available(ctx, fsx, inputs, copy, deadline)
     with calling(inputs.label, "TagResource/UntagResource (setting the copy's tags)", inputs.context()):
         tagging.apply(fsx, copy, tagging.desired(inputs.copy_tags, source_tags, inputs.tags))
     final = _reread(fsx, inputs, copy["BackupId"])
@@ -117,39 +117,47 @@ def _existing(fsx_for: ClientFor, inputs: CopyInputs, source: Mapping[str, Any],
 
 
 def _start(
-    fsx: Any, inputs: CopyInputs, request: dict[str, Any], token: str, claimed: Claimed, deadline: float
+    ctx: Context,
+    fsx: Any,
+    inputs: CopyInputs,
+    request: dict[str, Any],
+    token: str,
+    claimed: Claimed,
+    deadline: float,
 ) -> dict[str, Any]:
-    copy = _copy_backup(fsx, inputs, request, token, deadline)
+    copy = _copy_backup(ctx, fsx, inputs, request, token, deadline)
     if copy["BackupId"] in claimed.returned_ids or copy.get("Lifecycle") == "DELETED":
         # FSx answered with an earlier copy for a reused token (how long FSx remembers tokens is not documented):
         # that copy is not ours to adopt, so ask once more with a token never used before.
-        copy = _copy_backup(fsx, inputs, request, f"pfbc-{uuid.uuid4().hex}", deadline)
+        copy = _copy_backup(ctx, fsx, inputs, request, f"pfbc-{uuid.uuid4().hex}", deadline)
     return copy
 
 
 @contextmanager
-def _admitted(inputs: CopyInputs, deadline: float, adopted: bool) -> Iterator[None]:
+def _admitted(ctx: Context, inputs: CopyInputs, deadline: float, adopted: bool) -> Iterator[None]:
     """One of the destination Region's copy slots in this process (admission.py), from before CopyBackup (or the
     adoption) until the wait ends."""
 
     def queued(in_progress: int) -> None:
         pulumi.log.info(
             f"BackupCopy {inputs.label}: {in_progress} copies into {inputs.region} are already in progress from this "
-            f"deployment (FSx allows {ADMISSION.limit}); this one starts when one of them ends"
+            f"deployment (FSx allows {ctx.admission.limit}); this one starts when one of them ends"
         )
 
     try:
-        with ADMISSION.slot(inputs.region, RUNTIME.clock.now, deadline, adopted=adopted, on_queue=queued):
+        with ctx.admission.slot(inputs.region, ctx.clock.now, deadline, adopted=adopted, on_queue=queued):
             yield
     except NoSlot:
         raise BackupCopyError(
             f"BackupCopy {inputs.label}: no copy into {inputs.region} could start within the create timeout of "
             f"{inputs.timeouts.create:.0f}s: the other copies of this deployment into that Region kept all "
-            f"{ADMISSION.limit} slots. Nothing was started; run `pulumi up` again, or raise customTimeouts create."
+            f"{ctx.admission.limit} slots. Nothing was started; run `pulumi up` again, or raise customTimeouts create."
         ) from None
 
 
-def _copy_backup(fsx: Any, inputs: CopyInputs, request: dict[str, Any], token: str, deadline: float) -> dict[str, Any]:
+def _copy_backup(
+    ctx: Context, fsx: Any, inputs: CopyInputs, request: dict[str, Any], token: str, deadline: float
+) -> dict[str, Any]:
     """CopyBackup; ServiceLimitExceeded (copies of other stacks hold the Region's slots) is waited out."""
 
     def wait(code: str, delay: float) -> None:
@@ -164,7 +172,7 @@ def _copy_backup(fsx: Any, inputs: CopyInputs, request: dict[str, Any], token: s
 
     with calling(inputs.label, "CopyBackup", inputs.context()):
         try:
-            return retry_on_codes(call, frozenset({"ServiceLimitExceeded"}), deadline, wait)
+            return retry_on_codes(ctx, call, frozenset({"ServiceLimitExceeded"}), deadline, wait)
         except StillFailing as failing:
             raise failing.error from None  # reported by `calling`, with FSx's advice for the code
 
@@ -175,5 +183,3 @@ def _reread(fsx: Any, inputs: CopyInputs, backup_id: str) -> dict[str, Any]:
             return find_backup(fsx, backup_id)
         except BackupGone:
             raise gone(inputs, backup_id) from None
-
-

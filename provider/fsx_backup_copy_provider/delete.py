@@ -6,15 +6,15 @@ from typing import Any
 import pulumi
 from botocore.exceptions import BotoCoreError, ClientError
 
+from .context import Context
 from .errors import BackupCopyError, describe_failure
 from .retry import StillFailing, retry_on_codes
-from .runtime import RUNTIME
 from .state import StoredState
 
 BUSY = frozenset({"BackupInProgress", "BackupBeingCopied", "BackupRestoring"})
 
 
-def delete_copy(fsx: Any, backup_id: str, stored: StoredState) -> None:
+def delete_copy(ctx: Context, fsx: Any, backup_id: str, stored: StoredState) -> None:
     region = stored.region or ""
 
     def wait(code: str, delay: float) -> None:
@@ -24,9 +24,10 @@ def delete_copy(fsx: Any, backup_id: str, stored: StoredState) -> None:
 
     try:
         retry_on_codes(
+            ctx,
             lambda: fsx.delete_backup(BackupId=backup_id),
             BUSY,
-            RUNTIME.clock.now() + stored.timeouts.delete,
+            ctx.clock.now() + stored.timeouts.delete,
             wait,
             cap=60.0,
         )

@@ -31,12 +31,11 @@ from typing import Any
 
 import pulumi
 
+from .context import Context
+
 ENV = "FSX_BACKUP_COPY_HOST_WORKERS"
 DEFAULT_WORKERS = 256
 HOST_MODULE = "pulumi.dynamic.__main__"
-
-_lock = threading.Lock()
-_outcome: list[str] = []  # what the one widening of this process did
 
 
 def wanted_workers() -> int:
@@ -51,16 +50,16 @@ def wanted_workers() -> int:
         return DEFAULT_WORKERS
 
 
-def widen_host_workers() -> str:
+def widen_host_workers(ctx: Context) -> str:
     """Widen the host's pool once per process; returns (and logs) what was done or why nothing was."""
-    with _lock:
-        if not _outcome:
-            _outcome.append(_widen(wanted_workers()))
+    with ctx.lock:
+        if not ctx.host_workers:
+            ctx.host_workers.append(_widen(wanted_workers()))
             # Only a host left alone is worth a line in every deployment's output; success is the normal case.
-            quiet = _outcome[0].startswith(("not in", "widened", "left at"))
+            quiet = ctx.host_workers[0].startswith(("not in", "widened", "left at"))
             log: Callable[[str], None] = pulumi.log.debug if quiet else pulumi.log.info
-            log(f"BackupCopy: host worker pool: {_outcome[0]}")
-        return _outcome[0]
+            log(f"BackupCopy: host worker pool: {ctx.host_workers[0]}")
+        return ctx.host_workers[0]
 
 
 def _widen(workers: int) -> str:

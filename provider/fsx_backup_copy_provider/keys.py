@@ -5,6 +5,10 @@ reference names the key FSx reports for the copy, however it is spelled: key id,
 """
 
 from collections.abc import Callable
+from typing import Any
+
+import pulumi
+from botocore.exceptions import BotoCoreError, ClientError
 
 from .validation import KEY_ID, KMS_ARN
 
@@ -29,3 +33,17 @@ def names_key(reference: str, key_arn: str | None, region: str, resolve: KeyReso
     if offline is not None:
         return offline
     return resolve(reference, region) == key_arn
+
+
+def resolve_key(kms: Any, reference: str, region: str) -> str | None:
+    """The ARN of the KMS key ``reference`` names (one DescribeKey), or None when KMS cannot say."""
+    try:
+        arn: str = kms.describe_key(KeyId=reference)["KeyMetadata"]["Arn"]
+        return arn
+    except (ClientError, BotoCoreError) as error:
+        code = error.response["Error"]["Code"] if isinstance(error, ClientError) else type(error).__name__
+        pulumi.log.warn(
+            f"BackupCopy: could not tell which key {reference} names in {region} (KMS DescribeKey: {code}), so "
+            "a kmsKeyId change is assumed; grant kms:DescribeKey to avoid a needless replacement"
+        )
+        return None

@@ -12,8 +12,6 @@ copy itself (claims.py).
 import os
 from typing import Any
 
-import pulumi
-from botocore.exceptions import BotoCoreError, ClientError
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
@@ -28,12 +26,14 @@ from pulumi.dynamic import (
 from . import aws, tagging
 from .adopt import adopt_copy
 from .check import check_inputs
+from .context import PROCESS_CONTEXT, Context
 from .create import create_copy
 from .delete import delete_copy
 from .diff import diff_inputs
 from .errors import BackupCopyError, calling
 from .finder import BackupGone, find_backup
 from .host_workers import widen_host_workers
+from .keys import resolve_key
 from .schema import SOURCE_TAGS
 from .state import CopyInputs, StoredState, outputs_of
 
@@ -43,11 +43,24 @@ class BackupCopyProvider(ResourceProvider):
     # encrypt in state; pulumi/pulumi#15538).
     serialize_as_secret_always = False
 
+    def __init__(self, context: Context | None = None) -> None:
+        """``context``: clock, knobs and shared state for this provider's operations; the process's by default
+        (the dynamic host's providers), a test's or benchmark's own otherwise."""
+        self._context = context
+
+    @property
+    def context(self) -> Context:
+        return getattr(self, "_context", None) or PROCESS_CONTEXT
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The SDK pickles the provider into __provider: a context (locks, clients' batching) never goes along.
+        return {k: v for k, v in self.__dict__.items() if k != "_context"}
+
     def configure(self, req: ConfigureRequest) -> None:
         self._config_region = req.config.get("aws:region")
         self._config_profile = req.config.get("aws:profile")
         # The host calls configure once per process, before any resource call: the moment to widen its workers.
-        widen_host_workers()
+        widen_host_workers(self.context)
 
     # ------------------------------------------------------------------ settings
     def _default_region(self) -> str | None:
@@ -61,17 +74,7 @@ class BackupCopyProvider(ResourceProvider):
         return self._client("fsx", region)
 
     def _resolve_key(self, reference: str, region: str) -> str | None:
-        """The ARN of the KMS key ``reference`` names in ``region``, or None when KMS cannot say."""
-        try:
-            arn: str = self._client("kms", region).describe_key(KeyId=reference)["KeyMetadata"]["Arn"]
-            return arn
-        except (ClientError, BotoCoreError) as error:
-            code = error.response["Error"]["Code"] if isinstance(error, ClientError) else type(error).__name__
-            pulumi.log.warn(
-                f"BackupCopy: could not tell which key {reference} names in {region} (KMS DescribeKey: {code}), so "
-                "a kmsKeyId change is assumed; grant kms:DescribeKey to avoid a needless replacement"
-            )
-            return None
+        return resolve_key(self._client("kms", region), reference, region)
 
     # ------------------------------------------------------------------ check / diff
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
@@ -89,8 +92,8 @@ class BackupCopyProvider(ResourceProvider):
         adopt_id = props.get("adoptBackupId")
         try:
             if adopt_id:
-                return adopt_copy(self._fsx, self._resolve_key, inputs, adopt_id)
-            return create_copy(self._fsx, inputs)
+                return adopt_copy(self.context, self._fsx, self._resolve_key, inputs, adopt_id)
+            return create_copy(self.context, self._fsx, inputs)
         except BackupCopyError as error:
             raise error.with_traceback(None) from None
 
@@ -141,4 +144,4 @@ class BackupCopyProvider(ResourceProvider):
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         stored = StoredState.from_props(_id, _props, self._default_region())
-        delete_copy(self._fsx(stored.region or ""), _id, stored)
+        delete_copy(self.context, self._fsx(stored.region or ""), _id, stored)

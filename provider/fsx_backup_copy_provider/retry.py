@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from botocore.exceptions import ClientError
 
-from .runtime import RUNTIME, backoff_delay
+from .context import Context
 
 T = TypeVar("T")
 
@@ -25,6 +25,7 @@ class StillFailing(Exception):
 
 
 def retry_on_codes(
+    ctx: Context,
     call: Callable[[], T],
     codes: frozenset[str],
     deadline: float,
@@ -33,7 +34,7 @@ def retry_on_codes(
     cap: float = 300.0,
 ) -> T:
     """``call()``'s result; other errors propagate; StillFailing once ``deadline`` (clock seconds) has passed."""
-    clock = RUNTIME.clock
+    clock = ctx.clock
     attempt = 0
     while True:
         try:
@@ -44,7 +45,7 @@ def retry_on_codes(
                 raise
             if clock.now() >= deadline:
                 raise StillFailing(error) from None
-        delay = min(backoff_delay(attempt, base=base, cap=cap), max(0.0, deadline - clock.now()))
+        delay = min(ctx.backoff_delay(attempt, base=base, cap=cap), max(0.0, deadline - clock.now()))
         attempt += 1
         on_wait(code, delay)
         clock.sleep(delay)

@@ -8,10 +8,9 @@ from typing import Any
 import pulumi
 from botocore.exceptions import ClientError
 
-from .batching import SHARED_DESCRIBES
+from .context import Context
 from .errors import BackupCopyError, calling
 from .finder import BackupGone, find_backup
-from .runtime import RUNTIME
 from .state import CopyInputs
 from .waiter import CopyFailed, UnexpectedState, Waiter, WaitTimedOut
 
@@ -52,14 +51,14 @@ def _duration(seconds: float) -> str:
 class _Progress:
     """The lines a wait logs: a poll line at most every progress_log_interval, and a heartbeat when polls are sparse."""
 
-    def __init__(self, inputs: CopyInputs, copy: Mapping[str, Any]) -> None:
-        self.inputs, self.copy, self.backup_id = inputs, copy, copy["BackupId"]
+    def __init__(self, ctx: Context, inputs: CopyInputs, copy: Mapping[str, Any]) -> None:
+        self.ctx, self.inputs, self.copy, self.backup_id = ctx, inputs, copy, copy["BackupId"]
         self.last = float("-inf")
 
     def poll(self, backup: Mapping[str, Any], elapsed: float) -> bool:
-        if RUNTIME.clock.now() - self.last < RUNTIME.progress_log_interval:
+        if self.ctx.clock.now() - self.last < self.ctx.progress_log_interval:
             return False
-        self.last = RUNTIME.clock.now()
+        self.last = self.ctx.clock.now()
         pulumi.log.info(
             f"BackupCopy {self.inputs.label}: {self.backup_id} {backup.get('Lifecycle')} "
             f"{backup.get('ProgressPercent') or 0}% after {elapsed:.0f}s"
@@ -67,7 +66,7 @@ class _Progress:
         return True
 
     def heartbeat(self, backup: Mapping[str, Any] | None, elapsed: float, remaining: float | None) -> None:
-        self.last = RUNTIME.clock.now()
+        self.last = self.ctx.clock.now()
         backup = backup or self.copy
         expected = f"; expected AVAILABLE in about {_duration(remaining)}" if remaining is not None else ""
         pulumi.log.info(
@@ -76,33 +75,33 @@ class _Progress:
         )
 
 
-def _waiter(fsx: Any, inputs: CopyInputs, copy: Mapping[str, Any], deadline: float) -> Waiter:
-    clock, backup_id = RUNTIME.clock, copy["BackupId"]
-    progress = _Progress(inputs, copy)
+def _waiter(ctx: Context, fsx: Any, inputs: CopyInputs, copy: Mapping[str, Any], deadline: float) -> Waiter:
+    clock, backup_id = ctx.clock, copy["BackupId"]
+    progress = _Progress(ctx, inputs, copy)
 
     def fetch() -> dict[str, Any]:
-        if not RUNTIME.share_describes:
+        if not ctx.share_describes:
             return find_backup(fsx, backup_id)
-        return SHARED_DESCRIBES.fetch(fsx, backup_id, clock.now, RUNTIME.describe_freshness())
+        return ctx.describes.fetch(fsx, backup_id, clock.now, ctx.describe_freshness())
 
     return Waiter(
         fetch=fetch,
         timeout=max(0.0, deadline - clock.now()),
         clock=clock,
-        schedule=RUNTIME.schedule,
+        schedule=ctx.schedule,
         on_poll=progress.poll,
-        age=copy_age(copy, RUNTIME.wall()),
-        heartbeat=RUNTIME.heartbeat_interval,
+        age=copy_age(copy, ctx.wall()),
+        heartbeat=ctx.heartbeat_interval,
         on_heartbeat=progress.heartbeat,
     )
 
 
-def wait_available(fsx: Any, inputs: CopyInputs, copy: dict[str, Any], deadline: float) -> dict[str, Any]:
+def wait_available(ctx: Context, fsx: Any, inputs: CopyInputs, copy: dict[str, Any], deadline: float) -> dict[str, Any]:
     backup_id = copy["BackupId"]
-    SHARED_DESCRIBES.watch(fsx, backup_id)
+    ctx.describes.watch(fsx, backup_id)
     try:
         with calling(inputs.label, f"DescribeBackups while waiting for {backup_id}", inputs.context()):
-            return _waiter(fsx, inputs, copy, deadline).wait(copy)
+            return _waiter(ctx, fsx, inputs, copy, deadline).wait(copy)
     except CopyFailed as failure:
         discard(fsx, inputs, failure.backup, "which ended FAILED")
         raise BackupCopyError(
@@ -124,4 +123,4 @@ def wait_available(fsx: Any, inputs: CopyInputs, copy: dict[str, Any], deadline:
     except BackupGone:
         raise gone(inputs, backup_id) from None
     finally:
-        SHARED_DESCRIBES.unwatch(fsx, backup_id)
+        ctx.describes.unwatch(fsx, backup_id)

@@ -2,17 +2,21 @@ from typing import Any
 
 import pytest
 
-from fsx_backup_copy_provider.runtime import RUNTIME
+from fsx_backup_copy_provider.context import Context
 from fsx_backup_copy_provider.waiter import VirtualClock
 from tests.support import FsxAccount
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> VirtualClock:
-    """Waits cost no wall time: the waiter and backoffs sleep on a virtual clock."""
-    virtual = VirtualClock()
-    monkeypatch.setattr(RUNTIME, "clock", virtual)
-    return virtual
+def clock() -> VirtualClock:
+    return VirtualClock()
+
+
+@pytest.fixture
+def context(clock: VirtualClock) -> Context:
+    """The context a test's providers run in (BackupCopyProvider(context)): waits and backoffs sleep on a virtual
+    clock, so they cost no wall time."""
+    return Context(clock=clock)
 
 
 @pytest.fixture

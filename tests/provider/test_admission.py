@@ -8,7 +8,7 @@ import pytest
 
 from fsx_backup_copy_provider import BackupCopyProvider
 from fsx_backup_copy_provider.admission import ENV, NoSlot, RegionAdmission, configured_limit
-from fsx_backup_copy_provider.runtime import RUNTIME, ScaledClock
+from fsx_backup_copy_provider.context import Context, ScaledClock
 from fsx_backup_copy_provider.waiter import SystemClock, VirtualClock
 from tests.provider.conftest import copy_inputs
 from tests.support import FsxAccount
@@ -69,14 +69,13 @@ def test_the_limit_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_creates_past_the_limit_queue_instead_of_hitting_service_limit_exceeded(
-    fsx: FsxAccount, monkeypatch: pytest.MonkeyPatch
+    fsx: FsxAccount,
 ) -> None:
     """Eight creates at once into one Region: five copy, three wait in this process; no CopyBackup is refused.
     Real threads and real time: copies of 0.5 s, polled on a clock that shrinks the provider's sleeps 100-fold."""
-    monkeypatch.setattr(RUNTIME, "clock", ScaledClock(SystemClock(), 0.01))
     source = fsx.source_backup("us-east-2")
     fsx.controls.set_pace(seconds=0.5)
-    provider = BackupCopyProvider()
+    provider = BackupCopyProvider(Context(clock=ScaledClock(SystemClock(), 0.01)))
     errors: list[BaseException] = []
 
     def create(index: int) -> None:
@@ -97,7 +96,9 @@ def test_creates_past_the_limit_queue_instead_of_hitting_service_limit_exceeded(
     assert len([b for b in inspected["backups"] if b["SourceBackupId"] == source]) == 8
 
 
-def test_copies_of_other_stacks_are_still_waited_out_with_backoff(fsx: FsxAccount, shared_clock: VirtualClock) -> None:
+def test_copies_of_other_stacks_are_still_waited_out_with_backoff(
+    fsx: FsxAccount, shared_clock: VirtualClock, context: Context
+) -> None:
     """This process holds no slot, but the Region is full of someone else's 10-minute copies: CopyBackup is refused
     and retried after backoffs until they end, then this copy starts."""
     source = fsx.source_backup("us-east-2")
@@ -106,6 +107,6 @@ def test_copies_of_other_stacks_are_still_waited_out_with_backoff(fsx: FsxAccoun
     for _ in range(5):
         other.copy_backup(SourceBackupId=source, SourceRegion="us-east-2")
     fsx.controls.set_pace(seconds=60)
-    BackupCopyProvider().create(copy_inputs(source))
+    BackupCopyProvider(context).create(copy_inputs(source))
     assert shared_clock.now() >= 600  # it waited for a slot to free up at AWS
     assert fsx.controls.inspect()["calls"]["CopyBackup"] > 5 + 1  # some of ours were refused, then retried

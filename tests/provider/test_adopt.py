@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 
 from fsx_backup_copy_provider import BackupCopyProvider
+from fsx_backup_copy_provider.context import Context
 from fsx_backup_copy_provider.errors import BackupCopyError
 from tests.provider.conftest import copy_inputs
 from tests.support import FsxAccount
@@ -27,13 +28,13 @@ def copies(fsx: FsxAccount, source: str) -> list[str]:
     return sorted(b["BackupId"] for b in fsx.backups() if b["SourceBackupId"] == source)
 
 
-def test_adopting_a_matching_copy_records_it_without_copying(fsx: FsxAccount) -> None:
+def test_adopting_a_matching_copy_records_it_without_copying(fsx: FsxAccount, context: Context) -> None:
     source = fsx.source_backup(SRC)
     key = fsx.kms_key(DST, alias="alias/dr")
     made = hand_made_copy(fsx, source, KmsKeyId=key["Arn"])
     calls_before = fsx.controls.inspect()["calls"].get("CopyBackup", 0)
 
-    created = BackupCopyProvider().create(adopting(source, made, kmsKeyId="alias/dr", tags={"env": "dr"}))
+    created = BackupCopyProvider(context).create(adopting(source, made, kmsKeyId="alias/dr", tags={"env": "dr"}))
 
     assert created.id == made and copies(fsx, source) == [made]
     assert fsx.controls.inspect()["calls"].get("CopyBackup", 0) == calls_before
@@ -57,13 +58,13 @@ def test_adopting_a_matching_copy_records_it_without_copying(fsx: FsxAccount) ->
     ids=["another-source", "not-a-copy", "another-key", "another-source-region"],
 )
 def test_adopting_a_backup_that_is_not_the_declared_copy_fails_naming_what_differs(
-    fsx: FsxAccount, case: str, make: Any, inputs: dict[str, Any], says: str
+    fsx: FsxAccount, case: str, make: Any, inputs: dict[str, Any], says: str, context: Context
 ) -> None:
     source, other = fsx.source_backup(SRC), fsx.source_backup(SRC)
     fsx.kms_key(DST, alias="alias/dr")
     backup_id = make(fsx, source, other)
     with pytest.raises(BackupCopyError) as caught:
-        BackupCopyProvider().create(adopting(source, backup_id, **inputs))
+        BackupCopyProvider(context).create(adopting(source, backup_id, **inputs))
     message = str(caught.value)
     assert f"adoptBackupId {backup_id}" in message and says in message, case
     if case == "another source Region":
@@ -71,16 +72,16 @@ def test_adopting_a_backup_that_is_not_the_declared_copy_fails_naming_what_diffe
     assert fsx.controls.inspect()["calls"].get("CopyBackup", 0) <= 2  # only the hand-made copies
 
 
-def test_adopting_a_backup_that_does_not_exist_fails(fsx: FsxAccount) -> None:
+def test_adopting_a_backup_that_does_not_exist_fails(fsx: FsxAccount, context: Context) -> None:
     source = fsx.source_backup(SRC)
     with pytest.raises(BackupCopyError, match=f"backup-0123456789abcdef0 does not exist in {DST}"):
-        BackupCopyProvider().create(adopting(source, "backup-0123456789abcdef0"))
+        BackupCopyProvider(context).create(adopting(source, "backup-0123456789abcdef0"))
 
 
-def test_adopted_then_updated_then_deleted(fsx: FsxAccount) -> None:
+def test_adopted_then_updated_then_deleted(fsx: FsxAccount, context: Context) -> None:
     source = fsx.source_backup(SRC)
     made = hand_made_copy(fsx, source)
-    provider = BackupCopyProvider()
+    provider = BackupCopyProvider(context)
     inputs = adopting(source, made, tags={"env": "dr"})
     created = provider.create(inputs)
     # Once recorded, removing adoptBackupId is no change; a tag change updates the same copy in place.
@@ -94,15 +95,15 @@ def test_adopted_then_updated_then_deleted(fsx: FsxAccount) -> None:
     assert copies(fsx, source) == []
 
 
-def test_an_adopted_copy_is_never_adopted_again_as_an_unfinished_create(fsx: FsxAccount) -> None:
+def test_an_adopted_copy_is_never_adopted_again_as_an_unfinished_create(fsx: FsxAccount, context: Context) -> None:
     """After adoption the copy carries this resource's claim, marked returned: `up --replace` makes a new one."""
     source = fsx.source_backup(SRC)
     made = hand_made_copy(fsx, source)
-    BackupCopyProvider().create(adopting(source, made))
-    replacement = BackupCopyProvider().create(BackupCopyProvider().check({}, copy_inputs(source)).inputs)
+    BackupCopyProvider(context).create(adopting(source, made))
+    replacement = BackupCopyProvider(context).create(BackupCopyProvider(context).check({}, copy_inputs(source)).inputs)
     assert replacement.id != made and copies(fsx, source) == sorted([made, replacement.id])
 
 
-def test_adopt_backup_id_is_checked_like_any_backup_id() -> None:
-    result = BackupCopyProvider().check({}, copy_inputs("backup-0123456789abcdef0", adoptBackupId="bkp-1"))
+def test_adopt_backup_id_is_checked_like_any_backup_id(context: Context) -> None:
+    result = BackupCopyProvider(context).check({}, copy_inputs("backup-0123456789abcdef0", adoptBackupId="bkp-1"))
     assert [f.property for f in result.failures] == ["adoptBackupId"]

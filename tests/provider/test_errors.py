@@ -7,6 +7,7 @@ import botocore.endpoint
 import pytest
 
 from fsx_backup_copy_provider import BackupCopyProvider
+from fsx_backup_copy_provider.context import Context
 from fsx_backup_copy_provider.errors import BackupCopyError
 from tests.provider.conftest import copy_inputs
 from tests.support import FsxAccount
@@ -82,12 +83,14 @@ SCENARIOS: dict[str, tuple[Callable[[FsxAccount], dict[str, Any]], str]] = {
 
 
 @pytest.mark.parametrize("code", sorted(SCENARIOS))
-def test_copy_backup_error_is_one_clear_paragraph(fsx: FsxAccount, code: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_copy_backup_error_is_one_clear_paragraph(
+    fsx: FsxAccount, code: str, monkeypatch: pytest.MonkeyPatch, context: Context
+) -> None:
     monkeypatch.setattr(botocore.endpoint.time, "sleep", lambda seconds: None)  # botocore's retry backoff
     scenario, advice = SCENARIOS[code]
-    inputs = BackupCopyProvider().check({}, scenario(fsx)).inputs
+    inputs = BackupCopyProvider(context).check({}, scenario(fsx)).inputs
     with pytest.raises(BackupCopyError) as caught:
-        BackupCopyProvider().create(inputs)
+        BackupCopyProvider(context).create(inputs)
     message = str(caught.value)
     assert message.startswith("BackupCopy 'copy': CopyBackup failed with " + code), message
     assert advice in message
@@ -96,12 +99,12 @@ def test_copy_backup_error_is_one_clear_paragraph(fsx: FsxAccount, code: str, mo
     assert [b for b in fsx.backups() if b["SourceBackupId"]] == []  # nothing left behind
 
 
-def test_missing_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_credentials(monkeypatch: pytest.MonkeyPatch, context: Context) -> None:
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # never reached: signing fails first
     with pytest.raises(BackupCopyError) as caught:
-        BackupCopyProvider().create(copy_inputs("backup-0123456789abcdef0"))
+        BackupCopyProvider(context).create(copy_inputs("backup-0123456789abcdef0"))
     message = str(caught.value)
     # The first AWS call of a create reads the source backup; the message names that call.
     assert message.startswith(
@@ -111,19 +114,19 @@ def test_missing_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "AWS_PROFILE" in message and "\n" not in message
 
 
-def test_unknown_profile(monkeypatch: pytest.MonkeyPatch) -> None:
-    provider = BackupCopyProvider()
+def test_unknown_profile(monkeypatch: pytest.MonkeyPatch, context: Context) -> None:
+    provider = BackupCopyProvider(context)
     provider._config_profile = "no-such-profile"  # what configure() stores from aws:profile
     with pytest.raises(BackupCopyError, match="profile named in aws:profile or AWS_PROFILE does not exist"):
         provider.create(copy_inputs("backup-0123456789abcdef0"))
 
 
-def test_copy_tags_over_fifty_tags_is_refused_before_copying(fsx: FsxAccount) -> None:
+def test_copy_tags_over_fifty_tags_is_refused_before_copying(fsx: FsxAccount, context: Context) -> None:
     """30 source tags (copyTags) plus 30 of the user's: one clear message, no copy started, no misleading warning."""
     source = fsx.source_backup(SRC, tags={f"s{i}": "v" for i in range(30)})
     inputs = copy_inputs(source, copyTags=True, tags={f"n{i}": "v" for i in range(30)})
     with pytest.raises(BackupCopyError) as caught:
-        BackupCopyProvider().create(BackupCopyProvider().check({}, inputs).inputs)
+        BackupCopyProvider(context).create(BackupCopyProvider(context).check({}, inputs).inputs)
     assert str(caught.value) == (
         "BackupCopy 'copy': copyTags would give the copy the source backup's 30 tags plus your 30, 60 in all, and "
         "FSx allows at most 50 per backup. Set copyTags to false, or give fewer tags."
@@ -133,13 +136,15 @@ def test_copy_tags_over_fifty_tags_is_refused_before_copying(fsx: FsxAccount) ->
 
 
 def test_an_error_from_tag_resource_inside_create_names_that_call(
-    fsx: FsxAccount, monkeypatch: pytest.MonkeyPatch
+    fsx: FsxAccount, monkeypatch: pytest.MonkeyPatch, context: Context
 ) -> None:
     monkeypatch.setattr(botocore.endpoint.time, "sleep", lambda seconds: None)
     source = fsx.source_backup(SRC)
     fsx.controls.inject_fault("TagResource", "ResourceNotFound", count=20, message="Injected for the test.")
     with pytest.raises(BackupCopyError) as caught:
-        BackupCopyProvider().create(BackupCopyProvider().check({}, copy_inputs(source, tags={"env": "dr"})).inputs)
+        BackupCopyProvider(context).create(
+            BackupCopyProvider(context).check({}, copy_inputs(source, tags={"env": "dr"})).inputs
+        )
     message = str(caught.value)
     assert message.startswith(
         "BackupCopy 'copy': TagResource (marking the copy as handed to Pulumi) failed with ResourceNotFound"
@@ -148,7 +153,7 @@ def test_an_error_from_tag_resource_inside_create_names_that_call(
 
 
 def test_a_copy_deleted_between_available_and_the_final_read_gives_the_usual_message(
-    fsx: FsxAccount, monkeypatch: pytest.MonkeyPatch
+    fsx: FsxAccount, monkeypatch: pytest.MonkeyPatch, context: Context
 ) -> None:
     from fsx_backup_copy_provider import tagging
 
@@ -161,4 +166,4 @@ def test_a_copy_deleted_between_available_and_the_final_read_gives_the_usual_mes
 
     monkeypatch.setattr(tagging, "apply", someone_deletes_it)
     with pytest.raises(BackupCopyError, match="was deleted by someone else while it was being made"):
-        BackupCopyProvider().create(BackupCopyProvider().check({}, copy_inputs(source)).inputs)
+        BackupCopyProvider(context).create(BackupCopyProvider(context).check({}, copy_inputs(source)).inputs)

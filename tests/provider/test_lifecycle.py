@@ -7,6 +7,7 @@ import pytest
 from moto.fsx.models import fsx_backends
 
 from fsx_backup_copy_provider import BackupCopyProvider
+from fsx_backup_copy_provider.context import Context
 from fsx_backup_copy_provider.errors import BackupCopyError
 from fsx_backup_copy_provider.schema import OUTPUTS
 from fsx_backup_copy_provider.waiter import VirtualClock
@@ -26,9 +27,9 @@ def copies_of(fsx: FsxAccount, source: str) -> list[dict[str, Any]]:
     return [b for b in fsx.backups() if b["SourceBackupId"] == source]
 
 
-def test_basic_in_region_copy_has_every_output(fsx: FsxAccount) -> None:
+def test_basic_in_region_copy_has_every_output(fsx: FsxAccount, context: Context) -> None:
     source = fsx.source_backup(DST)
-    provider = BackupCopyProvider()
+    provider = BackupCopyProvider(context)
     created = provider.create(checked(**copy_inputs(source, sourceRegion=None)))
 
     outs = created.outs or {}
@@ -48,13 +49,13 @@ def test_basic_in_region_copy_has_every_output(fsx: FsxAccount) -> None:
 
 @pytest.mark.parametrize("with_kms", [False, True])
 @pytest.mark.parametrize("copy_tags", [False, True])
-def test_cross_region_copy(fsx: FsxAccount, with_kms: bool, copy_tags: bool) -> None:
+def test_cross_region_copy(fsx: FsxAccount, with_kms: bool, copy_tags: bool, context: Context) -> None:
     source = fsx.source_backup(SRC, tags={"team": "storage", "env": "prod"})
     key = fsx.kms_key(DST, alias="alias/dr") if with_kms else None
     inputs = checked(
         **copy_inputs(source, kmsKeyId="alias/dr" if with_kms else None, copyTags=copy_tags, tags={"env": "dr"})
     )
-    outs = BackupCopyProvider().create(inputs).outs or {}
+    outs = BackupCopyProvider(context).create(inputs).outs or {}
 
     assert outs["sourceRegion"] == SRC and outs["region"] == DST
     assert outs["arn"].startswith(f"arn:aws:fsx:{DST}:")
@@ -65,22 +66,22 @@ def test_cross_region_copy(fsx: FsxAccount, with_kms: bool, copy_tags: bool) -> 
 
 
 def test_progress_is_logged_while_waiting(
-    fsx: FsxAccount, shared_clock: VirtualClock, monkeypatch: pytest.MonkeyPatch
+    fsx: FsxAccount, shared_clock: VirtualClock, monkeypatch: pytest.MonkeyPatch, context: Context
 ) -> None:
     logged: list[str] = []
     monkeypatch.setattr(pulumi.log, "info", lambda message, *args, **kwargs: logged.append(message))
     source = fsx.source_backup(SRC)
     fsx.controls.set_pace(seconds=2 * 3600)
-    BackupCopyProvider().create(checked(**copy_inputs(source)))
+    BackupCopyProvider(context).create(checked(**copy_inputs(source)))
     assert any("copying " + source in line for line in logged)
     polls = [line for line in logged if "COPYING" in line and " still " not in line]  # heartbeats aside
     assert polls and all("%" in line and "after" in line for line in polls)
     assert len(polls) <= 30  # a 2-hour copy: polling every 30 s would report 240 times
 
 
-def test_tags_update_in_place_and_leave_aws_tags_alone(fsx: FsxAccount) -> None:
+def test_tags_update_in_place_and_leave_aws_tags_alone(fsx: FsxAccount, context: Context) -> None:
     source = fsx.source_backup(SRC, tags={"team": "storage"})
-    provider = BackupCopyProvider()
+    provider = BackupCopyProvider(context)
     inputs = checked(**copy_inputs(source, copyTags=True, tags={"env": "dr", "old": "x"}))
     created = provider.create(inputs)
     arn = (created.outs or {})["arn"]
@@ -98,9 +99,9 @@ def test_tags_update_in_place_and_leave_aws_tags_alone(fsx: FsxAccount) -> None:
     assert provider.diff(created.id, outs, news).changes is False
 
 
-def test_copy_tags_turned_off_removes_inherited_tags(fsx: FsxAccount) -> None:
+def test_copy_tags_turned_off_removes_inherited_tags(fsx: FsxAccount, context: Context) -> None:
     source = fsx.source_backup(SRC, tags={"team": "storage"})
-    provider = BackupCopyProvider()
+    provider = BackupCopyProvider(context)
     inputs = checked(**copy_inputs(source, copyTags=True, tags={"env": "dr"}))
     created = provider.create(inputs)
     news = {**inputs, "copyTags": False}
@@ -109,11 +110,11 @@ def test_copy_tags_turned_off_removes_inherited_tags(fsx: FsxAccount) -> None:
     assert outs["tags"] == {"env": "dr"} and outs["copyTags"] is False
 
 
-def test_kms_change_replaces_create_before_delete(fsx: FsxAccount) -> None:
+def test_kms_change_replaces_create_before_delete(fsx: FsxAccount, context: Context) -> None:
     source = fsx.source_backup(SRC)
     fsx.kms_key(DST, alias="alias/one")
     fsx.kms_key(DST, alias="alias/two")
-    provider = BackupCopyProvider()
+    provider = BackupCopyProvider(context)
     inputs = checked(**copy_inputs(source, kmsKeyId="alias/one"))
     old = provider.create(inputs)
     news = {**inputs, "kmsKeyId": "alias/two"}
@@ -126,9 +127,9 @@ def test_kms_change_replaces_create_before_delete(fsx: FsxAccount) -> None:
     assert [b["BackupId"] for b in copies_of(fsx, source)] == [new.id]
 
 
-def test_replacement_with_unchanged_inputs_makes_a_new_copy(fsx: FsxAccount) -> None:
+def test_replacement_with_unchanged_inputs_makes_a_new_copy(fsx: FsxAccount, context: Context) -> None:
     source = fsx.source_backup(SRC)
-    provider = BackupCopyProvider()
+    provider = BackupCopyProvider(context)
     inputs = checked(**copy_inputs(source))
     old = provider.create(inputs)
     new = provider.create(inputs)  # `pulumi up --replace`: same inputs, same resource
@@ -137,17 +138,17 @@ def test_replacement_with_unchanged_inputs_makes_a_new_copy(fsx: FsxAccount) -> 
     assert [b["BackupId"] for b in copies_of(fsx, source)] == [new.id]
 
 
-def test_two_resources_with_identical_inputs_get_two_copies(fsx: FsxAccount) -> None:
+def test_two_resources_with_identical_inputs_get_two_copies(fsx: FsxAccount, context: Context) -> None:
     source = fsx.source_backup(SRC)
-    provider = BackupCopyProvider()
+    provider = BackupCopyProvider(context)
     first = provider.create(checked(**copy_inputs(source, resourceIdentity="p/s/a")))
     second = provider.create(checked(**copy_inputs(source, resourceIdentity="p/s/b")))
     assert first.id != second.id
 
 
-def test_read_sees_a_tag_changed_by_hand_as_drift(fsx: FsxAccount) -> None:
+def test_read_sees_a_tag_changed_by_hand_as_drift(fsx: FsxAccount, context: Context) -> None:
     source = fsx.source_backup(SRC)
-    provider = BackupCopyProvider()
+    provider = BackupCopyProvider(context)
     inputs = checked(**copy_inputs(source, tags={"env": "dr"}))
     created = provider.create(inputs)
     fsx.client(DST).tag_resource(ResourceARN=(created.outs or {})["arn"], Tags=[{"Key": "env", "Value": "hand"}])
@@ -158,9 +159,9 @@ def test_read_sees_a_tag_changed_by_hand_as_drift(fsx: FsxAccount) -> None:
     assert provider.diff(created.id, read.outs or {}, inputs).changes is True
 
 
-def test_disappears(fsx: FsxAccount) -> None:
+def test_disappears(fsx: FsxAccount, context: Context) -> None:
     source = fsx.source_backup(SRC)
-    provider = BackupCopyProvider()
+    provider = BackupCopyProvider(context)
     created = provider.create(checked(**copy_inputs(source)))
     fsx.client(DST).delete_backup(BackupId=created.id)
     read = provider.read(created.id, created.outs or {})
@@ -168,30 +169,30 @@ def test_disappears(fsx: FsxAccount) -> None:
     provider.delete(created.id, created.outs or {})  # already gone: success
 
 
-def test_get_reads_a_copy_from_its_id_and_region(fsx: FsxAccount) -> None:
+def test_get_reads_a_copy_from_its_id_and_region(fsx: FsxAccount, context: Context) -> None:
     source = fsx.source_backup(SRC)
     backup_id = fsx.client(DST).copy_backup(SourceBackupId=source, SourceRegion=SRC)["Backup"]["BackupId"]
     fsx.wait_available(DST, backup_id)
-    read = BackupCopyProvider().read(backup_id, {"region": DST})
+    read = BackupCopyProvider(context).read(backup_id, {"region": DST})
     outs = read.outs or {}
     assert read.id == backup_id
     assert outs["sourceBackupId"] == source and outs["sourceRegion"] == SRC and outs["region"] == DST
 
 
-def test_failed_copy_is_deleted_and_the_error_has_failure_details(fsx: FsxAccount) -> None:
+def test_failed_copy_is_deleted_and_the_error_has_failure_details(fsx: FsxAccount, context: Context) -> None:
     source = fsx.source_backup(SRC)
     fsx.controls.fail_next_copy("The source backup's data could not be read.")
-    provider = BackupCopyProvider()
+    provider = BackupCopyProvider(context)
     with pytest.raises(BackupCopyError, match="ended FAILED: The source backup's data could not be read"):
         provider.create(checked(**copy_inputs(source)))
     assert copies_of(fsx, source) == []
     assert provider.create(checked(**copy_inputs(source))).id  # the next up makes a new copy
 
 
-def test_create_timeout_leaves_the_copy_and_the_next_create_adopts_it(fsx: FsxAccount) -> None:
+def test_create_timeout_leaves_the_copy_and_the_next_create_adopts_it(fsx: FsxAccount, context: Context) -> None:
     source = fsx.source_backup(SRC)
     fsx.controls.set_pace(ticks=6)
-    provider = BackupCopyProvider()
+    provider = BackupCopyProvider(context)
     inputs = checked(**copy_inputs(source, customTimeouts={"create": "10s"}))
     with pytest.raises(BackupCopyError, match="next `pulumi up` adopts it"):
         provider.create(inputs)
@@ -202,7 +203,7 @@ def test_create_timeout_leaves_the_copy_and_the_next_create_adopts_it(fsx: FsxAc
     assert adopted.id == left[0]["BackupId"] and len(copies_of(fsx, source)) == 1
 
 
-def test_delete_waits_while_the_copy_is_in_progress(fsx: FsxAccount, clock: VirtualClock) -> None:
+def test_delete_waits_while_the_copy_is_in_progress(fsx: FsxAccount, clock: VirtualClock, context: Context) -> None:
     source = fsx.source_backup(SRC)
     fsx.controls.set_pace(ticks=3)
     backup_id = fsx.client(DST).copy_backup(SourceBackupId=source, SourceRegion=SRC)["Backup"]["BackupId"]
@@ -212,42 +213,42 @@ def test_delete_waits_while_the_copy_is_in_progress(fsx: FsxAccount, clock: Virt
         fsx.lifecycle(DST, backup_id)  # someone polls: the copy moves on one tick
 
     clock.sleep = sleep_and_let_time_pass  # type: ignore[method-assign]
-    BackupCopyProvider().delete(backup_id, {"region": DST})
+    BackupCopyProvider(context).delete(backup_id, {"region": DST})
     assert copies_of(fsx, source) == []
     assert len(clock.slept) >= 2
 
 
-def test_delete_gives_up_after_the_delete_timeout(fsx: FsxAccount) -> None:
+def test_delete_gives_up_after_the_delete_timeout(fsx: FsxAccount, context: Context) -> None:
     source = fsx.source_backup(SRC)
     fsx.controls.set_pace(ticks=1000)
     backup_id = fsx.client(DST).copy_backup(SourceBackupId=source, SourceRegion=SRC)["Backup"]["BackupId"]
     props = {"region": DST, "appliedInputs": {"region": DST, "customTimeouts": {"delete": "2m"}}}
     with pytest.raises(BackupCopyError, match="BackupInProgress for the whole delete timeout"):
-        BackupCopyProvider().delete(backup_id, props)
+        BackupCopyProvider(context).delete(backup_id, props)
     assert len(copies_of(fsx, source)) == 1
 
 
-def test_many_tags_beyond_the_claim_budget_still_create(fsx: FsxAccount) -> None:
+def test_many_tags_beyond_the_claim_budget_still_create(fsx: FsxAccount, context: Context) -> None:
     source = fsx.source_backup(SRC)
     tags = {f"k{i}": "v" for i in range(50)}
-    outs = BackupCopyProvider().create(checked(**copy_inputs(source, tags=tags))).outs or {}
+    outs = BackupCopyProvider(context).create(checked(**copy_inputs(source, tags=tags))).outs or {}
     assert outs["tags"] == tags
 
 
 def test_a_copy_kept_by_retain_on_delete_is_never_adopted_or_deleted_by_a_later_create(
-    fsx: FsxAccount, monkeypatch: pytest.MonkeyPatch
+    fsx: FsxAccount, monkeypatch: pytest.MonkeyPatch, context: Context
 ) -> None:
     """`pulumi destroy` with retainOnDelete (or `pulumi state delete`) keeps the copy and forgets it; adding the
     resource back sends the same olds-less Check and Create as a first create, with the same or other inputs."""
     source = fsx.source_backup(SRC)
     fsx.kms_key(DST, alias="alias/one")
     fsx.kms_key(DST, alias="alias/two")
-    kept = BackupCopyProvider().create(checked(**copy_inputs(source, kmsKeyId="alias/one")))
+    kept = BackupCopyProvider(context).create(checked(**copy_inputs(source, kmsKeyId="alias/one")))
     logged: list[str] = []
     monkeypatch.setattr(pulumi.log, "info", lambda message, *a, **k: logged.append(message))
 
-    same = BackupCopyProvider().create(checked(**copy_inputs(source, kmsKeyId="alias/one")))
-    other = BackupCopyProvider().create(checked(**copy_inputs(source, kmsKeyId="alias/two")))
+    same = BackupCopyProvider(context).create(checked(**copy_inputs(source, kmsKeyId="alias/one")))
+    other = BackupCopyProvider(context).create(checked(**copy_inputs(source, kmsKeyId="alias/two")))
     assert len({kept.id, same.id, other.id}) == 3
     assert {c["BackupId"] for c in copies_of(fsx, source)} == {kept.id, same.id, other.id}
     assert any(kept.id in line and "leaving" in line for line in logged)
@@ -264,7 +265,7 @@ class Crash(BaseException):
     """The host is killed here: nothing after this point of create runs (BaseException: no handler catches it)."""
 
 
-def create_killed_at(monkeypatch: pytest.MonkeyPatch, step: str, inputs: dict[str, Any]) -> None:
+def create_killed_at(monkeypatch: pytest.MonkeyPatch, step: str, inputs: dict[str, Any], context: Context) -> None:
     """A create whose host dies when it reaches ``step`` (a function of create.py)."""
     from fsx_backup_copy_provider import create
 
@@ -274,40 +275,40 @@ def create_killed_at(monkeypatch: pytest.MonkeyPatch, step: str, inputs: dict[st
     with monkeypatch.context() as patched:
         patched.setattr(create, step, crash)
         with pytest.raises(Crash):
-            BackupCopyProvider().create(inputs)
+            BackupCopyProvider(context).create(inputs)
 
 
 def test_rerun_after_a_crash_just_after_available_adopts_the_unfinished_copy(
-    fsx: FsxAccount, monkeypatch: pytest.MonkeyPatch
+    fsx: FsxAccount, monkeypatch: pytest.MonkeyPatch, context: Context
 ) -> None:
     from fsx_backup_copy_provider import claims
 
     source = fsx.source_backup(SRC)
     inputs = checked(**copy_inputs(source))
-    create_killed_at(monkeypatch, "_reread", inputs)
+    create_killed_at(monkeypatch, "_reread", inputs, context)
     [left] = copies_of(fsx, source)
     assert left["Lifecycle"] == "AVAILABLE" and claim_in(left).stage is claims.Stage.CREATING
 
-    rerun = BackupCopyProvider().create(inputs)  # a new host process: nothing remembered
+    rerun = BackupCopyProvider(context).create(inputs)  # a new host process: nothing remembered
     [copy] = copies_of(fsx, source)
     assert rerun.id == copy["BackupId"] == left["BackupId"]
     assert claim_in(copy).stage is claims.Stage.RETURNED
 
 
 def test_a_crash_after_the_copy_was_marked_returned_leaves_it_findable_and_reported(
-    fsx: FsxAccount, monkeypatch: pytest.MonkeyPatch
+    fsx: FsxAccount, monkeypatch: pytest.MonkeyPatch, context: Context
 ) -> None:
     """The one window left (claims.py): the copy is marked returned, the engine never saved the answer."""
     from fsx_backup_copy_provider import claims
 
     source = fsx.source_backup(SRC)
     inputs = checked(**copy_inputs(source))
-    create_killed_at(monkeypatch, "outputs_of", inputs)
+    create_killed_at(monkeypatch, "outputs_of", inputs, context)
     [leftover] = copies_of(fsx, source)
     logged: list[str] = []
     monkeypatch.setattr(pulumi.log, "info", lambda message, *a, **k: logged.append(message))
 
-    rerun = BackupCopyProvider().create(inputs)
+    rerun = BackupCopyProvider(context).create(inputs)
     assert rerun.id != leftover["BackupId"]
     assert {c["BackupId"] for c in copies_of(fsx, source)} == {leftover["BackupId"], rerun.id}  # never deleted
     assert any(leftover["BackupId"] in line and "leaving" in line for line in logged)
@@ -315,33 +316,33 @@ def test_a_crash_after_the_copy_was_marked_returned_leaves_it_findable_and_repor
     assert found is not None and found.identity == claims.identity_hash("proj/dev/copy")  # findable by its tag
 
 
-def test_claim_tag_says_creating_while_copying_and_returned_once_handed_over(fsx: FsxAccount) -> None:
+def test_claim_tag_says_creating_while_copying_and_returned_once_handed_over(fsx: FsxAccount, context: Context) -> None:
     from fsx_backup_copy_provider import claims
 
     source = fsx.source_backup(SRC)
     fsx.controls.set_pace(ticks=6)
     with pytest.raises(BackupCopyError, match="left running"):
-        BackupCopyProvider().create(checked(**copy_inputs(source, customTimeouts={"create": "10s"})))
+        BackupCopyProvider(context).create(checked(**copy_inputs(source, customTimeouts={"create": "10s"})))
     [copying] = copies_of(fsx, source)
     assert claim_in(copying).stage is claims.Stage.CREATING
     fsx.controls.set_pace(ticks=1)
-    BackupCopyProvider().create(checked(**copy_inputs(source)))
+    BackupCopyProvider(context).create(checked(**copy_inputs(source)))
     [done] = copies_of(fsx, source)
     assert claim_in(done).stage is claims.Stage.RETURNED
 
 
-def test_get_of_a_backup_that_does_not_exist_names_the_id_and_region(fsx: FsxAccount) -> None:
+def test_get_of_a_backup_that_does_not_exist_names_the_id_and_region(fsx: FsxAccount, context: Context) -> None:
     with pytest.raises(BackupCopyError) as caught:
-        BackupCopyProvider().read("backup-0123456789abcdef0", {"region": DST})
+        BackupCopyProvider(context).read("backup-0123456789abcdef0", {"region": DST})
     assert "backup-0123456789abcdef0" in str(caught.value) and DST in str(caught.value)
 
 
-def test_outputs_hold_no_input_value_under_another_key(fsx: FsxAccount) -> None:
+def test_outputs_hold_no_input_value_under_another_key(fsx: FsxAccount, context: Context) -> None:
     """The engine re-marks an output secret only when its key equals a secret input's key (annotateSecrets)."""
     source = fsx.source_backup(SRC)
     fsx.kms_key(DST, alias="alias/secret-key")
     inputs = checked(**copy_inputs(source, kmsKeyId="alias/secret-key", tags={"pw": "hunter2"}))
-    outs = BackupCopyProvider().create(inputs).outs or {}
+    outs = BackupCopyProvider(context).create(inputs).outs or {}
     for key, value in outs.items():
         for secret_input in ("kmsKeyId", "sourceBackupId", "tags"):
             if key != secret_input:

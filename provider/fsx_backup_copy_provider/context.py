@@ -1,4 +1,7 @@
-"""Process-wide knobs of the provider: the clock and poll schedule (swappable in tests and benchmarks).
+"""The provider process's one context: clock, poll schedule and knobs, the shared DescribeBackups, the per-Region
+copy slots and what the host-worker widening did. Operations receive it (``BackupCopyProvider.context``); tests and
+benchmarks build their own instead of patching globals. Apart from it (``PROCESS_CONTEXT``, what the dynamic host's
+providers use) and the boto3 client cache (aws.py), the package keeps no mutable module state.
 
 ``FSX_BACKUP_COPY_TIME_SCALE`` (default 1) multiplies every sleep, so tests and the demo can drive the real host
 against an emulator whose copies take seconds. Time is still measured in real seconds (timeouts, logged elapsed
@@ -15,6 +18,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .admission import RegionAdmission
+from .batching import SharedDescribes
 from .waiter import Clock, PollSchedule, SystemClock
 
 
@@ -46,7 +51,7 @@ class ScaledClock:
 
 
 @dataclass
-class Runtime:
+class Context:
     clock: Clock = field(default_factory=lambda: ScaledClock(SystemClock(), _time_scale()))
     schedule: PollSchedule = field(default_factory=PollSchedule)
     # A poll's progress line at most this often per copy (early polls are 5 s apart); heartbeats fill longer gaps.
@@ -58,6 +63,10 @@ class Runtime:
     random: random_module.Random = field(default_factory=random_module.Random)
     # Waiters in one process share DescribeBackups calls (batching.py); off only to measure the difference.
     share_describes: bool = True
+    describes: SharedDescribes = field(default_factory=SharedDescribes)
+    admission: RegionAdmission = field(default_factory=RegionAdmission)
+    # What widening the host's worker pool did (host_workers.py): done once per process, at the first configure.
+    host_workers: list[str] = field(default_factory=list)
 
     def describe_freshness(self) -> float:
         """How old a shared DescribeBackups answer may be: half the shortest poll interval (scaled like sleeps),
@@ -67,12 +76,12 @@ class Runtime:
 
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def backoff_delay(self, attempt: int, base: float = 5.0, cap: float = 300.0) -> float:
+        """Capped exponential backoff with equal jitter: concurrent waiters spread out instead of retrying
+        together."""
+        delay = min(cap, base * 2**attempt)
+        with self.lock:
+            return float(delay / 2 + self.random.uniform(0, delay / 2))
 
-RUNTIME = Runtime()
 
-
-def backoff_delay(attempt: int, base: float = 5.0, cap: float = 300.0) -> float:
-    """Capped exponential backoff with equal jitter: concurrent waiters spread out instead of retrying together."""
-    delay = min(cap, base * 2**attempt)
-    with RUNTIME.lock:
-        return float(delay / 2 + RUNTIME.random.uniform(0, delay / 2))
+PROCESS_CONTEXT = Context()
