@@ -36,18 +36,13 @@ def _kms_unchanged(old: Mapping[str, Any], applied: Mapping[str, Any], new: Any,
     return isinstance(region, str) and names_key(new, old.get("kmsKeyId"), region, resolve)
 
 
-def _unchanged(prop: str, old: Mapping[str, Any], news: Mapping[str, Any], resolve: KeyResolver) -> bool:
-    applied: Mapping[str, Any] = old.get(APPLIED_INPUTS) or {}
-    new = news.get(prop)
+def _unchanged(prop: InputProperty, old: Mapping[str, Any], news: Mapping[str, Any], resolve: KeyResolver) -> bool:
+    new = news.get(prop.wire_name)
     if contains_unknown(new):
         return False
-    if prop == "kmsKeyId":
-        return _kms_unchanged(old, applied, new, resolve)
-    if prop == "sourceRegion":
-        return (new or news.get("region")) == old.get("sourceRegion")
-    if prop == "copyTags":
-        return bool(new) == bool(old.get("copyTags"))
-    return new == old.get(prop)
+    if prop.wire_name == "kmsKeyId":  # the same key may be spelled several ways (keys.py)
+        return _kms_unchanged(old, old.get(APPLIED_INPUTS) or {}, new, resolve)
+    return bool(prop.effective(new, news) == prop.effective(old.get(prop.wire_name), old))
 
 
 def diff_inputs(
@@ -61,7 +56,7 @@ def diff_inputs(
     for prop in table:
         if prop.on_change is OnChange.IGNORE or prop.wire_name == "tags":
             continue
-        if not _unchanged(prop.wire_name, old_outputs, news, resolve):
+        if not _unchanged(prop, old_outputs, news, resolve):
             changed.append(prop.wire_name)
             if prop.on_change is OnChange.REPLACE:
                 replaces.append(prop.wire_name)

@@ -39,13 +39,16 @@ def _one(check: Callable[[Any], str | None]) -> Validator:
 class InputProperty:
     python_name: str
     wire_name: str
-    python_type: str  # as the SDK declares it (checked by tests/sdk/test_sdk.py)
+    python_type: str  # as the SDK declares it (checked by tests/sdk/test_table_is_the_one_source.py)
     on_change: OnChange
     validate: Validator
     doc: str
     required: bool = False
     internal: bool = False  # filled by the SDK, not a user argument
     default: Any = None
+    # The value in effect given the checked inputs (an omitted sourceRegion means the copy's own Region); diff
+    # compares it with the output of the same name.
+    effective: Callable[[Any, Mapping[str, Any]], Any] = lambda value, inputs: value
 
 
 # An output's value, from the copy as FSx describes it (a Backup) and the resource's checked inputs (CopyInputs).
@@ -92,6 +95,7 @@ INPUTS: tuple[InputProperty, ...] = (
         OnChange.REPLACE,
         _one(check_region),
         "Region of the source backup; omitted means an in-Region copy.",
+        effective=lambda value, inputs: value or inputs.get("region"),
     ),
     InputProperty(
         "region",
@@ -118,6 +122,7 @@ INPUTS: tuple[InputProperty, ...] = (
         _one(check_bool),
         "Copy the source backup's tags to the copy (tags given here win).",
         default=False,
+        effective=lambda value, inputs: bool(value),
     ),
     InputProperty(
         "tags",

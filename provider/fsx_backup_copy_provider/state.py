@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import tagging
-from .schema import APPLIED_INPUTS, OUTPUTS, SOURCE_TAGS, OutputProperty
+from .schema import APPLIED_INPUTS, INPUTS, OUTPUTS, SOURCE_TAGS, OutputProperty
 from .timeouts import Timeouts
 
 
@@ -57,13 +57,13 @@ class CopyInputs:
 
     @classmethod
     def from_props(cls, props: Mapping[str, Any]) -> "CopyInputs":
-        region = props["region"]
+        value = {p.wire_name: p.effective(props.get(p.wire_name), props) for p in INPUTS}
         return cls(
-            source_backup_id=props["sourceBackupId"],
-            source_region=props.get("sourceRegion") or region,
-            region=region,
-            kms_key_id=props.get("kmsKeyId"),
-            copy_tags=bool(props.get("copyTags")),
+            source_backup_id=value["sourceBackupId"],
+            source_region=value["sourceRegion"],
+            region=value["region"],
+            kms_key_id=value["kmsKeyId"],
+            copy_tags=value["copyTags"],
             tags=dict(props.get("tags") or {}),
             timeouts=Timeouts.from_input(props.get("customTimeouts")),
             identity=props.get("resourceIdentity") or f"unnamed/{props['sourceBackupId']}",

@@ -196,3 +196,14 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
 
     def translate_input_property(self, prop: str) -> str:
         return PYTHON_TO_WIRE.get(prop, prop)
+
+
+def _documented(doc: str | None, heading: str, entries: list[tuple[str, str]]) -> str:
+    """A docstring with one line per argument or output, from the property table (as pulumi-aws's SDKs have)."""
+    return f"{doc or ''}\n\n{heading}:\n" + "".join(f"    {name}: {text}\n" for name, text in entries)
+
+
+BackupCopyArgs.__doc__ = _documented(
+    BackupCopyArgs.__doc__, "Arguments", [(p.python_name, p.doc) for p in INPUTS if not p.internal]
+)
+BackupCopy.__doc__ = _documented(BackupCopy.__doc__, "Outputs", [(o.python_name, o.doc) for o in OUTPUTS])

@@ -118,3 +118,11 @@ def test_a_new_property_in_the_table_reaches_check_diff_outputs_and_the_sdk_chec
     # annotations declare the new property
     problems = sdk_mismatches(EXTENDED_INPUTS, EXTENDED_OUTPUTS)
     assert len(problems) == 3 and all("retention_days" in p for p in problems)
+
+
+def test_the_sdk_documents_each_argument_and_output_from_the_table() -> None:
+    for prop in INPUTS:
+        if not prop.internal:
+            assert f"    {prop.python_name}: {prop.doc}" in (backup_copy.BackupCopyArgs.__doc__ or "")
+    for output in OUTPUTS:
+        assert f"    {output.python_name}: {output.doc}" in (backup_copy.BackupCopy.__doc__ or "")
