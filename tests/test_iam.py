@@ -66,29 +66,23 @@ class Recorder:
 
 
 @pytest.fixture
-def recorder(inprocess_account: FsxAccount, monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
+def recorder(inprocess_account: FsxAccount) -> Iterator[Recorder]:
     from fsx_emulator import control
 
     clock = VirtualClock()
     control.use_clock(clock.now)  # copies take minutes of virtual time, milliseconds of real time
     recording = Recorder(inprocess_account, Context(clock=clock))
-    real_client = aws.client
-    hooked: set[int] = set()
-
-    def hooked_client(service: str, region: str, profile: str | None) -> Any:
-        client = real_client(service, region, profile)
-        if id(client) not in hooked:
-            hooked.add(id(client))
+    aws.clear_cache()
+    # The provider gets its clients from its cache (aws.py): hook the very clients it will use, in both Regions.
+    for service in ("fsx", "kms"):
+        for region in (SRC, DST):
+            client = aws.client(service, region, None)
             prefix = client.meta.service_model.signing_name
 
-            def handler(**kwargs: Any) -> None:
-                recording.record(prefix, client.meta.region_name, **kwargs)
+            def handler(prefix: str = prefix, region: str = region, **kwargs: Any) -> None:
+                recording.record(prefix, region, **kwargs)
 
             client.meta.events.register("before-parameter-build.*.*", handler)
-        return client
-
-    aws.clear_cache()
-    monkeypatch.setattr(aws, "client", hooked_client)
     yield recording
     aws.clear_cache()
 

@@ -41,6 +41,11 @@ def client(service: str, region: str, profile: str | None) -> Any:
         return cached
 
 
+def cached_clients() -> int:
+    """How many clients the cache holds: zero after work that must make no AWS call (check, diff's common case)."""
+    return len(_clients)
+
+
 def clear_cache() -> None:
     with _lock:
         _clients.clear()

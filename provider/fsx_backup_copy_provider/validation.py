@@ -25,7 +25,7 @@ KMS_ARN = re.compile(
     r"arn:(?P<partition>[a-z-]+):kms:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):(?P<kind>key|alias)/(?P<rest>.+)"
 )
 TAG_KEY_MAX, TAG_VALUE_MAX, MAX_TAGS = 128, 256, 50
-TAG_EXTRA_CHARACTERS = set("_.:/=+-@")
+TAG_EXTRA_CHARACTERS = frozenset("_.:/=+-@")
 TAG_CHARACTERS = "letters, digits, spaces and _ . : / = + - @"
 # Tags with this prefix are the provider's own bookkeeping (see claims.py); users may not set them.
 RESERVED_TAG_PREFIX = "pulumi-fsx-backup-copy:"

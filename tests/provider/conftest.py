@@ -1,7 +1,9 @@
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from fsx_backup_copy_provider import aws
 from fsx_backup_copy_provider.context import Context
 from fsx_backup_copy_provider.waiter import VirtualClock
 from tests.support import FsxAccount
@@ -31,6 +33,13 @@ def shared_clock(fsx: FsxAccount, clock: VirtualClock) -> VirtualClock:
 @pytest.fixture
 def fsx(inprocess_account: FsxAccount, clock: VirtualClock) -> FsxAccount:
     return inprocess_account
+
+
+def on_provider_calls(event: str, region: str, handler: Callable[..., None], service: str = "fsx") -> None:
+    """Run ``handler`` on a botocore event (e.g. "after-call.fsx.DescribeBackups") of the client the provider uses
+    for ``service`` in ``region``: the provider's client cache (aws.py) hands it the very same client. The suite's
+    fresh_clients fixture drops the client, and so the hook, after the test."""
+    aws.client(service, region, None).meta.events.register(event, handler)
 
 
 def copy_inputs(source: str, **extra: Any) -> dict[str, Any]:

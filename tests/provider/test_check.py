@@ -1,5 +1,6 @@
 """check validates without AWS calls, names the property in every failure, and lets unknowns through."""
 
+from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -13,13 +14,13 @@ GOOD = {"sourceBackupId": "backup-0a3364eded1014b28", "region": "us-west-2", "re
 
 
 @pytest.fixture(autouse=True)
-def no_aws(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("check must not call AWS")
-
-    monkeypatch.setattr(aws, "client", refuse)
+def no_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """check makes no AWS call: no client is even made (the provider gets every client from aws.py's cache)."""
     for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
         monkeypatch.delenv(name, raising=False)
+    aws.clear_cache()
+    yield
+    assert aws.cached_clients() == 0, "check must not call AWS"
 
 
 def failures(news: dict[str, Any]) -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ import pytest
 from fsx_backup_copy_provider import BackupCopyProvider
 from fsx_backup_copy_provider.context import Context
 from fsx_backup_copy_provider.errors import BackupCopyError
-from tests.provider.conftest import copy_inputs
+from tests.provider.conftest import copy_inputs, on_provider_calls
 from tests.support import FsxAccount
 
 SRC, DST = "us-east-2", "us-west-2"
@@ -153,17 +153,15 @@ def test_an_error_from_tag_resource_inside_create_names_that_call(
 
 
 def test_a_copy_deleted_between_available_and_the_final_read_gives_the_usual_message(
-    fsx: FsxAccount, monkeypatch: pytest.MonkeyPatch, context: Context
+    fsx: FsxAccount, context: Context
 ) -> None:
-    from fsx_backup_copy_provider import tagging
-
     source = fsx.source_backup(SRC)
-    real_apply_tags = tagging.apply
 
-    def someone_deletes_it(client: Any, backup: dict[str, Any], wanted: Any) -> None:
-        real_apply_tags(client, backup, wanted)
-        fsx.client(DST).delete_backup(BackupId=backup["BackupId"])
+    def someone_deletes_it(parsed: dict[str, Any], **_: Any) -> None:
+        for backup in parsed.get("Backups", []):
+            if backup.get("SourceBackupId") == source and backup["Lifecycle"] == "AVAILABLE":
+                fsx.client(DST).delete_backup(BackupId=backup["BackupId"])  # the moment the waiter sees AVAILABLE
 
-    monkeypatch.setattr(tagging, "apply", someone_deletes_it)
+    on_provider_calls("after-call.fsx.DescribeBackups", DST, someone_deletes_it)
     with pytest.raises(BackupCopyError, match="was deleted by someone else while it was being made"):
         BackupCopyProvider(context).create(BackupCopyProvider(context).check({}, copy_inputs(source)).inputs)

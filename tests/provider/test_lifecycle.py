@@ -11,7 +11,7 @@ from fsx_backup_copy_provider.context import Context
 from fsx_backup_copy_provider.errors import BackupCopyError
 from fsx_backup_copy_provider.schema import OUTPUTS
 from fsx_backup_copy_provider.waiter import VirtualClock
-from tests.provider.conftest import copy_inputs
+from tests.provider.conftest import copy_inputs, on_provider_calls
 from tests.support import ACCOUNT_ID, FsxAccount
 
 SRC, DST = "us-east-2", "us-west-2"
@@ -265,27 +265,41 @@ class Crash(BaseException):
     """The host is killed here: nothing after this point of create runs (BaseException: no handler catches it)."""
 
 
-def create_killed_at(monkeypatch: pytest.MonkeyPatch, step: str, inputs: dict[str, Any], context: Context) -> None:
-    """A create whose host dies when it reaches ``step`` (a function of create.py)."""
-    from fsx_backup_copy_provider import create
+def create_killed_at(point: str, inputs: dict[str, Any], context: Context) -> None:
+    """A create whose host dies at ``point``: "just_after_available" (the wait saw AVAILABLE, nothing after it ran)
+    or "just_after_the_mark" (FSx marked the copy returned; create never returned it)."""
+    fired: list[str] = []
 
-    def crash(*args: Any, **kwargs: Any) -> None:
-        raise Crash
+    def after_describe(parsed: dict[str, Any], **_: Any) -> None:
+        available = [b for b in parsed.get("Backups", []) if b.get("SourceBackupId") and b["Lifecycle"] == "AVAILABLE"]
+        if point == "just_after_available" and available and not fired:
+            fired.append(point)
+            raise Crash
 
-    with monkeypatch.context() as patched:
-        patched.setattr(create, step, crash)
-        with pytest.raises(Crash):
-            BackupCopyProvider(context).create(inputs)
+    def before_tag(params: dict[str, Any], **_: Any) -> None:
+        marking = any(str(t.get("Value", "")).endswith(".returned") for t in params.get("Tags", []))
+        if point == "just_after_the_mark" and marking and not fired:
+            fired.append("marking")
+
+    def after_tag(**_: Any) -> None:
+        if fired == ["marking"]:
+            fired.append(point)
+            raise Crash
+
+    on_provider_calls("after-call.fsx.DescribeBackups", "us-west-2", after_describe)
+    on_provider_calls("provide-client-params.fsx.TagResource", "us-west-2", before_tag)
+    on_provider_calls("after-call.fsx.TagResource", "us-west-2", after_tag)
+    with pytest.raises(Crash):
+        BackupCopyProvider(context).create(inputs)
+    assert fired[-1] == point
 
 
-def test_rerun_after_a_crash_just_after_available_adopts_the_unfinished_copy(
-    fsx: FsxAccount, monkeypatch: pytest.MonkeyPatch, context: Context
-) -> None:
+def test_rerun_after_a_crash_just_after_available_adopts_the_unfinished_copy(fsx: FsxAccount, context: Context) -> None:
     from fsx_backup_copy_provider import claims
 
     source = fsx.source_backup(SRC)
     inputs = checked(**copy_inputs(source))
-    create_killed_at(monkeypatch, "_reread", inputs, context)
+    create_killed_at("just_after_available", inputs, context)
     [left] = copies_of(fsx, source)
     assert left["Lifecycle"] == "AVAILABLE" and claim_in(left).stage is claims.Stage.CREATING
 
@@ -303,7 +317,7 @@ def test_a_crash_after_the_copy_was_marked_returned_leaves_it_findable_and_repor
 
     source = fsx.source_backup(SRC)
     inputs = checked(**copy_inputs(source))
-    create_killed_at(monkeypatch, "outputs_of", inputs, context)
+    create_killed_at("just_after_the_mark", inputs, context)
     [leftover] = copies_of(fsx, source)
     logged: list[str] = []
     monkeypatch.setattr(pulumi.log, "info", lambda message, *a, **k: logged.append(message))
