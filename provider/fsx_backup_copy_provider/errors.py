@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from types import MappingProxyType
 from typing import Any
 
 from botocore.exceptions import (
@@ -39,31 +40,33 @@ CREDENTIALS_ADVICE = (
 )
 
 # What to do about each CopyBackup error (the modelled errors of the operation).
-ADVICE: dict[str, str] = {
-    "BackupNotFound": "The source backup {source} does not exist in {source_region}. Check sourceBackupId and "
-    "sourceRegion (the Region the source backup is in).",
-    "BadRequest": "FSx rejected the request as malformed. Check the inputs named in AWS's message.",
-    "IncompatibleParameterError": "A previous request with the same client request token had other parameters. "
-    "Run `pulumi up` again; if it persists, change a tag to get a fresh token.",
-    "IncompatibleRegionForMultiAZ": "The source is a Multi-AZ FSx for Windows backup and {region} does not offer "
-    "Multi-AZ Windows file systems, so the copy could not be restored there. Copy it to another Region.",
-    "InternalServerError": "FSx had an internal error and botocore's retries did not get past it. Run "
-    "`pulumi up` again later.",
-    "InvalidDestinationKmsKey": "The KMS key {kms} is not usable for the copy: it must be an enabled symmetric key "
-    "in {region} (keys are regional) whose policy lets FSx use it. Fix kmsKeyId or the key.",
-    "InvalidRegion": "{source_region} cannot be copied into {region}: both Regions must be in the same partition, "
-    "and cross-Region copies are not supported in opt-in Regions. Fix sourceRegion or region.",
-    "InvalidSourceKmsKey": "The KMS key that encrypts the source backup {source} is disabled or not usable. "
-    "Re-enable the key or grant access to it in {source_region}.",
-    "ServiceLimitExceeded": "FSx allows at most 5 copies in progress into one Region per account, and none finished "
-    "within the create timeout. Raise customTimeouts.create, or copy fewer backups into {region} at once.",
-    "SourceBackupUnavailable": "The source backup {source} is not AVAILABLE yet. Wait for it to finish (a "
-    "dependency on the resource that creates it does this) and run `pulumi up` again.",
-    "UnsupportedOperation": "FSx cannot copy this backup (for example, FSx for ONTAP backups cannot be copied with "
-    "CopyBackup). Use AWS Backup copy jobs for it.",
-    "ThrottlingException": "FSx throttled the requests and botocore's retries did not get past it. Run "
-    "`pulumi up` again, or create fewer copies at once.",
-}
+ADVICE: Mapping[str, str] = MappingProxyType(
+    {
+        "BackupNotFound": "The source backup {source} does not exist in {source_region}. Check sourceBackupId and "
+        "sourceRegion (the Region the source backup is in).",
+        "BadRequest": "FSx rejected the request as malformed. Check the inputs named in AWS's message.",
+        "IncompatibleParameterError": "A previous request with the same client request token had other parameters. "
+        "Run `pulumi up` again; if it persists, change a tag to get a fresh token.",
+        "IncompatibleRegionForMultiAZ": "The source is a Multi-AZ FSx for Windows backup and {region} does not offer "
+        "Multi-AZ Windows file systems, so the copy could not be restored there. Copy it to another Region.",
+        "InternalServerError": "FSx had an internal error and botocore's retries did not get past it. Run "
+        "`pulumi up` again later.",
+        "InvalidDestinationKmsKey": "The KMS key {kms} is not usable for the copy: it must be an enabled symmetric key "
+        "in {region} (keys are regional) whose policy lets FSx use it. Fix kmsKeyId or the key.",
+        "InvalidRegion": "{source_region} cannot be copied into {region}: both Regions must be in the same partition, "
+        "and cross-Region copies are not supported in opt-in Regions. Fix sourceRegion or region.",
+        "InvalidSourceKmsKey": "The KMS key that encrypts the source backup {source} is disabled or not usable. "
+        "Re-enable the key or grant access to it in {source_region}.",
+        "ServiceLimitExceeded": "FSx allows at most 5 copies in progress into one Region per account, and none "
+        "finished within the create timeout. Raise customTimeouts.create, or copy fewer backups into {region} at once.",
+        "SourceBackupUnavailable": "The source backup {source} is not AVAILABLE yet. Wait for it to finish (a "
+        "dependency on the resource that creates it does this) and run `pulumi up` again.",
+        "UnsupportedOperation": "FSx cannot copy this backup (for example, FSx for ONTAP backups cannot be copied with "
+        "CopyBackup). Use AWS Backup copy jobs for it.",
+        "ThrottlingException": "FSx throttled the requests and botocore's retries did not get past it. Run "
+        "`pulumi up` again, or create fewer copies at once.",
+    }
+)
 
 
 def describe_failure(resource: str, action: str, error: BaseException, context: dict[str, Any]) -> BackupCopyError:

@@ -3,6 +3,7 @@
 
 import re
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 # Copies of multi-TB backups take hours (the first copy into a Region is a full copy); Terraform's 10 minutes
@@ -14,7 +15,7 @@ DEFAULT_DELETE_SECONDS = 2 * 3600.0
 # Pulumi's custom timeouts are Go durations: "1h30m", "45m", "90s", "1.5h".
 _DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)(h|ms|m|s))+")
 _PART = re.compile(r"(\d+(?:\.\d+)?)(h|ms|m|s)")
-_UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+_UNIT_SECONDS = MappingProxyType({"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001})
 
 
 def parse_duration(text: str) -> float:
