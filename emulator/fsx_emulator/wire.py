@@ -78,6 +78,11 @@ _JSON_TYPES: dict[str, type | tuple[type, ...]] = {
 
 
 class _InputChecker:
+    """Checks a request against its input shape the way the service does. Written here rather than taken from
+    botocore.validate: botocore's client-side validator skips patterns and enums and words its reports for the
+    caller, while AWS answers with one ValidationException listing "Value ... at 'path' failed to satisfy
+    constraint" for each member, which is what raw clients of the emulator must see."""
+
     def __init__(self) -> None:
         self.violations: list[str] = []
 

@@ -12,13 +12,13 @@ from typing import Any
 from pulumi.dynamic import CreateResult
 
 from . import tagging
-from .claims import Claim, Stage
+from .claims import Claim
 from .context import Context
-from .create import ClientFor
+from .create import ClientFor, hand_over
 from .errors import BackupCopyError, calling
 from .finder import BackupGone, find_backup
 from .keys import KeyResolver, names_key
-from .state import CopyInputs, outputs_of
+from .state import CopyInputs
 from .validation import MAX_TAGS
 from .wait import wait_available
 
@@ -45,14 +45,9 @@ def adopt_copy(
         )
     backup = wait_available(ctx, fsx, inputs, backup, deadline)
     source_tags = _source_tags(fsx_for, inputs)
-    wanted = tagging.desired(inputs.copy_tags, source_tags, inputs.tags)
-    with calling(inputs.label, "TagResource/UntagResource (setting the adopted copy's tags)", inputs.context()):
-        tagging.apply(fsx, backup, wanted)
-        if len(wanted) < MAX_TAGS:
-            claim = Claim.for_copy(inputs.identity, inputs.region, inputs.copy_request()).at(Stage.RETURNED)
-            fsx.tag_resource(ResourceARN=backup["ResourceARN"], Tags=[claim.tag()])
-        final = find_backup(fsx, backup_id)
-    return CreateResult(final["BackupId"], outputs_of(final, inputs, source_tags, inputs.applied()))
+    room = len(tagging.desired(inputs.copy_tags, source_tags, inputs.tags)) < MAX_TAGS
+    claim = Claim.for_copy(inputs.identity, inputs.region, inputs.copy_request())
+    return hand_over(fsx, inputs, backup, source_tags, claim if room else None)
 
 
 def _mismatches(inputs: CopyInputs, backup: dict[str, Any], resolve: KeyResolver) -> list[str]:

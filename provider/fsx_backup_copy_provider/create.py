@@ -52,11 +52,19 @@ def create_copy(ctx: Context, fsx_for: ClientFor, inputs: CopyInputs) -> CreateR
                 "create of this resource that did not finish"
             )
         copy = wait_available(ctx, fsx, inputs, copy, deadline)
+    claimed_copy = claim_room or claimed.adoptable is not None  # an adopted copy carries the claim already
+    return hand_over(fsx, inputs, copy, source_tags, claim if claimed_copy else None)
+
+
+def hand_over(
+    fsx: Any, inputs: CopyInputs, copy: Mapping[str, Any], source_tags: Mapping[str, str], claim: Claim | None
+) -> CreateResult:
+    """An AVAILABLE copy's last steps before the engine gets it: the declared tags, the final read, then (as the
+    very last AWS call) the claim marked returned, so that no later create adopts it (claims.py)."""
     with calling(inputs.label, "TagResource/UntagResource (setting the copy's tags)", inputs.context()):
         tagging.apply(fsx, copy, tagging.desired(inputs.copy_tags, source_tags, inputs.tags))
     final = _reread(fsx, inputs, copy["BackupId"])
-    if claim_room or claimed.adoptable is not None:
-        # Last AWS call before the engine gets the copy: from now on it is never adopted by another create.
+    if claim is not None:
         with calling(inputs.label, "TagResource (marking the copy as handed to Pulumi)", inputs.context()):
             fsx.tag_resource(ResourceARN=final["ResourceARN"], Tags=[claim.at(Stage.RETURNED).tag()])
     return CreateResult(final["BackupId"], outputs_of(final, inputs, source_tags, inputs.applied()))
