@@ -8,7 +8,7 @@ PORT ?= 5000
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install test lint emulator demo bench dist clean
+.PHONY: install test lint emulator demo bench dist clean pulumi
 
 install: $(STAMP)
 
@@ -28,6 +28,27 @@ $(MOTO_UPSTREAM): | $(STAMP)
 	$(PY) -m pip download --quiet --no-deps --no-binary :all: --dest .cache moto==$(MOTO_VERSION) \
 		&& tar -xzf .cache/moto-$(MOTO_VERSION).tar.gz -C .cache moto-$(MOTO_VERSION)/tests/test_fsx \
 		|| echo "moto's sdist could not be fetched: its FSx suite is skipped"
+
+# The real Pulumi CLI, built from Go modules (the Go module proxy) at the version tools/pulumi-cli/go.mod requires,
+# with the dynamic-provider launcher the engine looks for next to it. Built once: a second `make pulumi` does nothing.
+# `make test` runs its real-engine tier whenever this CLI (or a `pulumi` on PATH) is there.
+PULUMI_VERSION := $(shell sed -n 's|^[[:space:]]*github.com/pulumi/pulumi/pkg/v3 \(v[^ ]*\).*|\1|p' tools/pulumi-cli/go.mod)
+PULUMI_BIN := .cache/pulumi/bin
+
+pulumi: $(PULUMI_BIN)/pulumi $(PULUMI_BIN)/pulumi-resource-pulumi-python
+
+$(PULUMI_BIN)/pulumi: tools/pulumi-cli/go.mod tools/pulumi-cli/go.sum
+	@command -v go >/dev/null || { echo "make pulumi needs Go 1.26 or newer on PATH"; exit 1; }
+	mkdir -p $(PULUMI_BIN)
+	cd tools/pulumi-cli && CGO_ENABLED=0 go build -trimpath -buildvcs=false \
+		-ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(PULUMI_VERSION)" \
+		-o $(CURDIR)/$@.tmp github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+	test "$$($@.tmp version)" = "$(PULUMI_VERSION)" || { echo "the built CLI does not report $(PULUMI_VERSION)"; exit 1; }
+	mv $@.tmp $@
+
+$(PULUMI_BIN)/pulumi-resource-pulumi-python: tools/pulumi-cli/pulumi-resource-pulumi-python
+	mkdir -p $(PULUMI_BIN)
+	install -m 0755 $< $@
 
 test: install $(MOTO_UPSTREAM)
 	MOTO_UPSTREAM_FSX_TESTS=$(CURDIR)/$(MOTO_UPSTREAM) $(PY) -m pytest -q
