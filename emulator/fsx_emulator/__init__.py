@@ -12,7 +12,13 @@ from typing import Any
 # The package is not on PyPI: the extra goes on whatever the package is installed from (README, Install).
 INSTALL_HINT = "pip install '/path/to/pulumi-fsx-backup-copy[emulator]' (or the git URL or wheel you install it from)"
 
-__all__ = ["INSTALL_HINT", "control", "install", "is_installed"]
+__all__ = ["INSTALL_HINT", "control", "install", "is_installed", "missing_extra"]
+
+
+def missing_extra(what: str, error: ModuleNotFoundError) -> str:
+    """What to tell a user whose ``what`` needs moto, which the ``emulator`` extra installs: the extra, not a trace."""
+    module = (error.name or "moto").split(".")[0]
+    return f"{what} needs the 'emulator' extra ({module} is not installed): {INSTALL_HINT}"
 
 
 def install() -> None:

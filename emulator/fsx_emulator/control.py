@@ -74,8 +74,10 @@ def set_pace(
 
 
 def use_clock(clock: Callable[[], float]) -> None:
-    """In-process only: measure the duration pace with ``clock`` (e.g. a virtual clock's ``now``)."""
-    STATE.clock = clock
+    """In-process only: measure the duration pace with ``clock`` (e.g. a virtual clock's ``now``), and stamp
+    CreationTime on it: from the present epoch time on, a backup made after the clock moved an hour is an hour
+    younger."""
+    STATE.use_clock(clock)
 
 
 def configure(**settings: Any) -> dict[str, Any]:

@@ -134,6 +134,10 @@ class ThrottlingException(JsonRESTError):
         super().__init__("ThrottlingException", message)
 
 
+# A well-formed FSx ARN for members of ResourceARN's shape in injected errors.
+SAMPLE_ARN = "arn:aws:fsx:us-east-1:123456789012:backup/backup-00000000000000000"
+
+
 def injectable(code: str, message: str | None) -> Exception:
     """An FSx error (or throttling/5xx) by its code, for fault injection; modelled members get sample values."""
     samples: dict[str, Exception] = {
@@ -143,7 +147,9 @@ def injectable(code: str, message: str | None) -> Exception:
         "ServiceLimitExceeded": ServiceLimitExceeded("TOTAL_IN_PROGRESS_COPY_BACKUPS", "Injected limit"),
         "IncompatibleParameterError": IncompatibleParameterError("ClientRequestToken"),
         "BackupBeingCopied": BackupBeingCopied("backup-00000000000000000"),
-        "ResourceNotFound": ResourceNotFound("arn:aws:fsx:us-east-1:123456789012:backup/backup-00000000000000000"),
+        "ResourceNotFound": ResourceNotFound(SAMPLE_ARN),
+        # Its one argument is the ARN (a member with the model's FSx-ARN pattern), not the message.
+        "NotServiceResourceError": NotServiceResourceError(SAMPLE_ARN),
         "VolumeNotFound": VolumeNotFound("fsvol-00000000000000000"),
         "BackupRestoring": BackupRestoring("backup-00000000000000000", "fs-00000000000000000"),
     }

@@ -5,7 +5,6 @@ rules marked [INFER] are choices where the documentation is silent, switchable i
 """
 
 import importlib
-import time
 from types import ModuleType
 from typing import Any, cast
 from uuid import uuid4
@@ -96,7 +95,7 @@ class EmulatedBackup(Backup, ManagedState):
         self.source_backup_id = source_backup_id
         self.source_region = source_region
         self.failure_message = failure_message
-        self.creation_time = time.time()
+        self.creation_time = STATE.stamp()
         self._created_at = STATE.clock()
         self.available_at: float | None = None
         if tags:

@@ -20,9 +20,13 @@ from typing import Any
 
 import pytest
 
-from . import install
+from . import install, missing_extra
 
-install()
+try:
+    install()
+except ModuleNotFoundError as error:
+    # Loaded with -p before any test runs: one line saying what to install, not a trace ending in "No module moto".
+    raise pytest.UsageError(missing_extra("fsx_emulator.pytest_plugin", error)) from None
 
 # How much shorter the provider's pauses between polls are under the fixtures (FSX_BACKUP_COPY_TIME_SCALE).
 TIME_SCALE = "0.001"

@@ -11,7 +11,7 @@ import sys
 import threading
 from types import FrameType
 
-from . import INSTALL_HINT
+from . import missing_extra
 
 
 def parser() -> argparse.ArgumentParser:
@@ -48,15 +48,24 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        from moto.server import ThreadedMotoServer
-
-        from . import control, install
+        from . import control, install, serving
     except ModuleNotFoundError as error:
+        print(missing_extra("fsx-emulator", error), file=sys.stderr)
+        return 2
+
+    # Bound before anything else starts, so a taken port ends the command at once with a non-zero status.
+    try:
+        listening = serving.bind(args.host, args.port)
+    except serving.PortInUseError:
         print(
-            f"fsx-emulator needs the 'emulator' extra ({error.name} is not installed): {INSTALL_HINT}",
+            f"fsx-emulator: port {args.port} on {args.host} is already in use (another fsx-emulator?); stop that "
+            "process, or choose another port with --port (0 picks a free one)",
             file=sys.stderr,
         )
-        return 2
+        return 1
+    except OSError as error:
+        print(f"fsx-emulator: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
+        return 1
 
     install()
     if args.copy_seconds is not None:
@@ -74,13 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
 
-    server = ThreadedMotoServer(ip_address=args.host, port=args.port, verbose=False)
-    try:
-        server.start()
-    except OSError as error:
-        print(f"fsx-emulator: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
-        return 1
-    host, port = server.get_host_and_port()
+    server = serving.EmulatorServer(listening)
+    server.start()
+    host, port = server.address
     print(f"fsx-emulator listening on http://{host}:{port}", flush=True)
     stop.wait()
     server.stop()
