@@ -2,9 +2,11 @@
 
 Dynamic resources cannot be imported (pulumi/pulumi#16175), so this is the way in for hand-made copies. Nothing is
 copied; the backup is checked to be what the resource declares (in the destination Region, a copy of
-sourceBackupId from sourceRegion, encrypted with the requested key), waited for if still in progress, given the
-declared tags and the claim tag (returned, so no later create adopts or deletes it as an unfinished copy), and
-recorded like any created copy.
+sourceBackupId from sourceRegion, encrypted with the requested key) and to belong to no one else: a copy carrying
+another resource's claim or a rotation's tags is refused, and so is one this resource already handed to Pulumi (the
+copy in state, under ``up --replace`` or taint: a replacement never takes back the copy it replaces). It is then
+waited for if still in progress, given the declared tags and the claim tag (returned, so no later create adopts or
+deletes it as an unfinished copy), and recorded like any created copy.
 """
 
 from typing import Any
@@ -12,14 +14,13 @@ from typing import Any
 from pulumi.dynamic import CreateResult
 
 from . import tagging
-from .claims import Claim
+from .claims import CLAIM_TAG, Claim, Stage, claim_of, rotation_tags_of
 from .context import Context
 from .create import ClientFor, hand_over
 from .errors import BackupCopyError, calling
 from .finder import BackupGone, find_backup
 from .keys import KeyResolver, names_key
 from .state import CopyInputs
-from .validation import MAX_TAGS
 from .wait import wait_available
 
 
@@ -36,6 +37,9 @@ def adopt_copy(
                 f"BackupCopy {inputs.label}: adoptBackupId {backup_id} does not exist in {inputs.region}. Check the id "
                 "and the region input (the copy must be in the destination Region)."
             ) from None
+    claim = Claim.for_copy(inputs.identity, inputs.region, inputs.copy_request())
+    if refusal := _owned_elsewhere(backup, claim):
+        raise BackupCopyError(f"BackupCopy {inputs.label}: adoptBackupId {backup_id} {refusal}")
     mismatches = _mismatches(inputs, backup, resolve)
     if mismatches:
         raise BackupCopyError(
@@ -43,11 +47,49 @@ def adopt_copy(
             + "; ".join(mismatches)
             + ". Fix the inputs to describe the copy, or adopt another backup."
         )
-    backup = wait_available(ctx, fsx, inputs, backup, deadline)
     source_tags = _source_tags(fsx_for, inputs)
-    room = len(tagging.desired(inputs.copy_tags, source_tags, inputs.tags)) < MAX_TAGS
-    claim = Claim.for_copy(inputs.identity, inputs.region, inputs.copy_request())
-    return hand_over(fsx, inputs, backup, source_tags, claim if room else None)
+    wanted = tagging.desired(inputs.copy_tags, source_tags, inputs.tags)
+    if problem := tagging.room_problem(wanted, inputs.tags):
+        raise BackupCopyError(f"BackupCopy {inputs.label}: adoptBackupId {backup_id} was not adopted: {problem}")
+    backup = wait_available(ctx, fsx, inputs, backup, deadline)
+    return hand_over(fsx, inputs, backup, source_tags, claim)
+
+
+def _release_hint(backup: dict[str, Any], keys: list[str]) -> str:
+    listed = " ".join(keys)
+    return (
+        f"remove the tag{'s' if len(keys) > 1 else ''} {', '.join(keys)} by hand "
+        f"(aws fsx untag-resource --resource-arn {backup.get('ResourceARN')} --tag-keys {listed}), then run "
+        "`pulumi up` again"
+    )
+
+
+def _owned_elsewhere(backup: dict[str, Any], claim: Claim) -> str | None:
+    """Why the copy is not free to adopt (None if it is): someone else's, a rotation's, or already in Pulumi."""
+    rotation = rotation_tags_of(backup)
+    if rotation:
+        return (
+            "belongs to a BackupCopyRotation (it carries its tags), which may delete it when it leaves the window; it "
+            f"was not adopted. To release it deliberately, {_release_hint(backup, rotation)}."
+        )
+    found = claim_of(backup)
+    if found is None:
+        return None
+    if found.identity != claim.identity:
+        return (
+            f"is managed by another BackupCopy resource (it carries that resource's {CLAIM_TAG} tag), whose "
+            f"destroy would delete it; it was not adopted. To release it deliberately, once that resource no longer "
+            f"manages it (pulumi state delete, or retainOnDelete), {_release_hint(backup, [CLAIM_TAG])}."
+        )
+    if found.stage is Stage.RETURNED:
+        return (
+            "was already handed to Pulumi by this resource: it is the copy in the stack's state (this create is a "
+            "replacement: `pulumi up --replace` or `pulumi state taint`, after which the engine deletes the copy in "
+            "state), or one kept by retainOnDelete or `pulumi state delete`. A replacement never takes back the copy "
+            "it replaces: to replace an adopted copy with a new one, remove adoptBackupId and run the replacement "
+            f"again. To bring back a copy you kept, {_release_hint(backup, [CLAIM_TAG])}."
+        )
+    return None  # this resource's own unfinished copy
 
 
 def _mismatches(inputs: CopyInputs, backup: dict[str, Any], resolve: KeyResolver) -> list[str]:
@@ -59,7 +101,7 @@ def _mismatches(inputs: CopyInputs, backup: dict[str, Any], resolve: KeyResolver
     if backup.get("SourceBackupId") and source_region != inputs.source_region:
         found.append(f"its source is in {source_region}, not in sourceRegion {inputs.source_region}")
     if inputs.kms_key_id and not names_key(inputs.kms_key_id, backup.get("KmsKeyId"), inputs.region, resolve):
-        found.append(f"it is encrypted with {backup.get('KmsKeyId')}, not with the kmsKeyId given")
+        found.append("it is encrypted with another key than the one kmsKeyId names")
     if backup.get("Lifecycle") in ("FAILED", "DELETED"):
         found.append(f"it is {backup.get('Lifecycle')}")
     return found

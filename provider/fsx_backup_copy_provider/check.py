@@ -1,10 +1,14 @@
-"""check: validate and default the inputs without any AWS call. Unknown values (preview) are not failures."""
+"""check: validate and default the inputs without any AWS call. Unknown values (preview) are not failures.
+
+No failure shows a KMS reference, a tag value or a secret input's value (secrets.py): it names the property.
+"""
 
 from collections.abc import Mapping
 from typing import Any
 
 from .schema import INPUTS, CheckContext, InputProperty
-from .unknowns import is_unknown
+from .secrets import hidden_values, redact
+from .unknowns import contains_unknown, is_unknown
 from .validation import partition_of
 
 Table = tuple[InputProperty, ...]
@@ -43,7 +47,23 @@ def check_inputs(
     region = inputs.get("region")
     known_region = region if isinstance(region, str) and not is_unknown(region) else None
     failures.extend(check_values(inputs, known_region, table))
-    return inputs, failures
+    hidden = hidden_values(inputs)
+    return inputs, [(prop, redact(reason, hidden)) for prop, reason in failures]
+
+
+KMS_UNCHANGED = "kmsKeyIdUnchanged"
+
+
+def mark_kms_unchanged(olds: Mapping[str, Any], inputs: dict[str, Any]) -> None:
+    """Tell diff, through the checked inputs, that kmsKeyId is the one the state's inputs hold.
+
+    diff gets only the old outputs, and these keep nothing of the reference (a digest would confirm a guessed alias
+    offline), while Check gets the old inputs: so the comparison is made here, without an AWS call.
+    """
+    new, old = inputs.get("kmsKeyId"), olds.get("kmsKeyId")
+    inputs.pop(KMS_UNCHANGED, None)
+    if new is not None and not contains_unknown(new) and new == old:
+        inputs[KMS_UNCHANGED] = True
 
 
 def missing_required(inputs: Mapping[str, Any], table: Table = INPUTS) -> list[tuple[str, str]]:

@@ -1,5 +1,6 @@
-"""create, top to bottom: read the source, sort this resource's existing copies (claims.py), adopt an unfinished one
-or start a new one, wait until AVAILABLE, set the tags, re-read, and mark the copy returned as the last AWS call.
+"""create, top to bottom: read the source, refuse tags that leave no room for the claim, sort this resource's existing
+copies (claims.py), adopt an unfinished one or start a new one (accepting only an answer that carries this create's
+claim), wait until AVAILABLE, set the tags, re-read, and mark the copy returned as the last AWS call.
 
 Each AWS call that fails is reported as that call (``errors.calling``), not as "CopyBackup failed".
 """
@@ -14,37 +15,38 @@ from pulumi.dynamic import CreateResult
 
 from . import tagging
 from .admission import NoSlot
-from .claims import Claim, Claimed, Stage, request_token, sort_claimed
+from .claims import Claim, Claimed, Stage, is_own_unfinished, new_hand_over, request_token, sort_claimed
 from .context import Context
 from .errors import ADVICE, BackupCopyError, calling
-from .finder import BackupGone, find_backup, find_copies_of
+from .finder import BackupGone, find_backup, find_claimed
+from .keys import KeyResolver, names_key
 from .retry import StillFailing, retry_on_codes
 from .state import CopyInputs, outputs_of
-from .validation import MAX_TAGS
 from .wait import discard, gone, wait_available
 
 ClientFor = Callable[[str], Any]  # Region -> FSx client
 
 
-def create_copy(ctx: Context, fsx_for: ClientFor, inputs: CopyInputs) -> CreateResult:
+def create_copy(ctx: Context, fsx_for: ClientFor, resolve: KeyResolver, inputs: CopyInputs) -> CreateResult:
     deadline = ctx.clock.now() + inputs.timeouts.create
     source = _source(fsx_for, inputs)
     source_tags = tagging.as_map(source.get("Tags"))
-    claim_room = _tag_room(inputs, source_tags)
+    if problem := tagging.copy_room_problem(inputs.copy_tags, source_tags, inputs.tags):
+        raise BackupCopyError(f"BackupCopy {inputs.label}: nothing was copied: {problem}")
 
     request = inputs.copy_request()
     claim = Claim.for_copy(inputs.identity, inputs.region, request)
-    fsx, claimed = _existing(fsx_for, inputs, source, claim)
-    copy = claimed.adoptable
+    fsx, claimed = _existing(fsx_for, inputs, claim)
+    copy = _adoptable(inputs, claimed, resolve)
     with _admitted(ctx, inputs, deadline, adopted=copy is not None):
         if copy is None:
-            if claim_room:
-                request["Tags"] = [*request.get("Tags", []), claim.tag()]
+            request["Tags"] = [*request.get("Tags", []), claim.tag()]
             token = request_token(claim, request, claimed.returned_ids)
-            copy = _start(ctx, fsx, inputs, request, token, claimed, deadline)
+            copy = _start(ctx, fsx, inputs, request, token, claim, deadline)
             pulumi.log.info(
-                f"BackupCopy {inputs.label}: copying {inputs.source_backup_id} ({inputs.source_region}) "
-                f"to {copy['BackupId']} ({inputs.region})"
+                f"BackupCopy {inputs.label}: copying {inputs.shown('sourceBackupId', inputs.source_backup_id)} "
+                f"({inputs.shown('sourceRegion', inputs.source_region)}) to {copy['BackupId']} "
+                f"({inputs.shown('region', inputs.region)})"
             )
         else:
             pulumi.log.info(
@@ -52,26 +54,27 @@ def create_copy(ctx: Context, fsx_for: ClientFor, inputs: CopyInputs) -> CreateR
                 "create of this resource that did not finish"
             )
         copy = wait_available(ctx, fsx, inputs, copy, deadline)
-    claimed_copy = claim_room or claimed.adoptable is not None  # an adopted copy carries the claim already
-    return hand_over(fsx, inputs, copy, source_tags, claim if claimed_copy else None)
+    return hand_over(fsx, inputs, copy, source_tags, claim)
 
 
 def hand_over(
-    fsx: Any, inputs: CopyInputs, copy: Mapping[str, Any], source_tags: Mapping[str, str], claim: Claim | None
+    fsx: Any, inputs: CopyInputs, copy: Mapping[str, Any], source_tags: Mapping[str, str], claim: Claim
 ) -> CreateResult:
     """An AVAILABLE copy's last steps before the engine gets it: the declared tags, the final read, then (as the
-    very last AWS call) the claim marked returned, so that no later create adopts it (claims.py)."""
+    very last AWS call) the claim marked returned with a new hand-over id, so that no later create adopts it and no
+    Delete of an older state deletes it (claims.py)."""
     with calling(inputs.label, "TagResource/UntagResource (setting the copy's tags)", inputs.context()):
         tagging.apply(fsx, copy, tagging.desired(inputs.copy_tags, source_tags, inputs.tags))
     final = _reread(fsx, inputs, copy["BackupId"])
-    if claim is not None:
-        with calling(inputs.label, "TagResource (marking the copy as handed to Pulumi)", inputs.context()):
-            fsx.tag_resource(ResourceARN=final["ResourceARN"], Tags=[claim.at(Stage.RETURNED).tag()])
-    return CreateResult(final["BackupId"], outputs_of(final, inputs, source_tags, inputs.applied()))
+    hand_over_id = new_hand_over()
+    with calling(inputs.label, "TagResource (marking the copy as handed to Pulumi)", inputs.context()):
+        fsx.tag_resource(ResourceARN=final["ResourceARN"], Tags=[claim.at(Stage.RETURNED, hand_over_id).tag()])
+    return CreateResult(final["BackupId"], outputs_of(final, inputs, source_tags, inputs.applied(hand_over_id)))
 
 
 def _source(fsx_for: ClientFor, inputs: CopyInputs) -> dict[str, Any]:
-    with calling(inputs.label, f"DescribeBackups of the source backup in {inputs.source_region}", inputs.context()):
+    where = inputs.shown("sourceRegion", inputs.source_region)
+    with calling(inputs.label, f"DescribeBackups of the source backup in {where}", inputs.context()):
         try:
             return find_backup(fsx_for(inputs.source_region), inputs.source_backup_id)
         except BackupGone:
@@ -82,40 +85,17 @@ def _source(fsx_for: ClientFor, inputs: CopyInputs) -> dict[str, Any]:
             ) from None
 
 
-def _tag_room(inputs: CopyInputs, source_tags: Mapping[str, str]) -> bool:
-    """Refuse tags FSx would refuse (the source's with copyTags plus the user's, over 50); say if the claim fits."""
-    inherited = len(tagging.visible(source_tags)) if inputs.copy_tags else 0
-    total = inherited + len(inputs.tags)
-    if total > MAX_TAGS:
-        raise BackupCopyError(
-            f"BackupCopy {inputs.label}: copyTags would give the copy the source backup's {inherited} tags plus "
-            f"your {len(inputs.tags)}, {total} in all, and FSx allows at most {MAX_TAGS} per backup. Set copyTags to "
-            "false, or give fewer tags."
-        )
-    if total == MAX_TAGS:
-        pulumi.log.warn(
-            f"BackupCopy {inputs.label}: no room for the provider's claim tag (50 tags in all); if this create is "
-            "interrupted, the next one cannot adopt the copy it started"
-        )
-    return total < MAX_TAGS
-
-
-def _existing(fsx_for: ClientFor, inputs: CopyInputs, source: Mapping[str, Any], claim: Claim) -> tuple[Any, Claimed]:
+def _existing(fsx_for: ClientFor, inputs: CopyInputs, claim: Claim) -> tuple[Any, Claimed]:
     """The destination's client, and this resource's copies there: FAILED ones are deleted, others reported or
     adopted."""
-    file_system_id = (source.get("FileSystem") or {}).get("FileSystemId")
-    with calling(inputs.label, f"DescribeBackups of existing copies in {inputs.region}", inputs.context()):
+    where = inputs.shown("region", inputs.region)
+    with calling(inputs.label, f"DescribeBackups of existing copies in {where}", inputs.context()):
         fsx = fsx_for(inputs.region)
-        claimed = sort_claimed(find_copies_of(fsx, file_system_id) if file_system_id else [], claim)
+        claimed = sort_claimed(find_claimed(fsx), claim)
     for backup in claimed.failed:
         discard(fsx, inputs, backup, "a failed copy left by an earlier create")
     for backup in claimed.unfinished_elsewhere:
-        # Never deleted: it may still become a copy someone wants; it is findable by its claim tag.
-        pulumi.log.warn(
-            f"BackupCopy {inputs.label}: {backup['BackupId']} ({backup.get('Lifecycle')}) was started for this "
-            "resource by an earlier create that did not finish, for other inputs; it is not managed by this stack. "
-            "Delete it if it is not needed."
-        )
+        _report_unfinished(inputs, backup)
     for backup in claimed.returned:
         pulumi.log.info(
             f"BackupCopy {inputs.label}: leaving {backup['BackupId']} alone: an earlier create of this resource handed "
@@ -124,21 +104,72 @@ def _existing(fsx_for: ClientFor, inputs: CopyInputs, source: Mapping[str, Any],
     return fsx, claimed
 
 
+def _report_unfinished(inputs: CopyInputs, backup: Mapping[str, Any]) -> None:
+    # Never deleted: it may still become a copy someone wants; it is findable by its claim tag.
+    pulumi.log.warn(
+        f"BackupCopy {inputs.label}: {backup['BackupId']} ({backup.get('Lifecycle')}) was started for this "
+        "resource by an earlier create that did not finish, for other inputs; it is not managed by this stack. "
+        "Delete it if it is not needed."
+    )
+
+
+def _adoptable(inputs: CopyInputs, claimed: Claimed, resolve: KeyResolver) -> dict[str, Any] | None:
+    """The newest unfinished copy for these inputs whose key is the one requested (the claim does not record the
+    key: it may be secret); the others are reported."""
+    found: dict[str, Any] | None = None
+    for backup in claimed.candidates:
+        key = backup.get("KmsKeyId")
+        same_key = inputs.kms_key_id is None or names_key(inputs.kms_key_id, key, inputs.region, resolve)
+        if found is None and same_key:
+            found = backup
+        else:
+            _report_unfinished(inputs, backup)
+    return found
+
+
 def _start(
     ctx: Context,
     fsx: Any,
     inputs: CopyInputs,
     request: dict[str, Any],
     token: str,
-    claimed: Claimed,
+    claim: Claim,
     deadline: float,
 ) -> dict[str, Any]:
+    """CopyBackup, accepting only an answer that carries this create's own ``creating`` claim.
+
+    FSx answers a reused token with the copy it made for it, which may be the copy in state (its claim removed out of
+    band, or made without one by an older version), one the user kept, or one another create marked returned. That
+    copy is reported and left alone, and CopyBackup is asked once more with a token never used before.
+    """
     copy = _copy_backup(ctx, fsx, inputs, request, token, deadline)
-    if copy["BackupId"] in claimed.returned_ids or copy.get("Lifecycle") == "DELETED":
-        # FSx answered with an earlier copy for a reused token (how long FSx remembers tokens is not documented):
-        # that copy is not ours to adopt, so ask once more with a token never used before.
-        copy = _copy_backup(ctx, fsx, inputs, request, f"pfbc-{uuid.uuid4().hex}", deadline)
+    if _ours(fsx, inputs, copy, claim):
+        return copy
+    pulumi.log.info(
+        f"BackupCopy {inputs.label}: leaving {copy['BackupId']} alone: FSx answered this create's request with it, "
+        "but it does not carry this create's unfinished claim (it is a copy handed to Pulumi before, or one whose "
+        "claim tag was removed); asking again with a new request token"
+    )
+    copy = _copy_backup(ctx, fsx, inputs, request, f"pfbc-{uuid.uuid4().hex}", deadline)
+    if not _ours(fsx, inputs, copy, claim):
+        raise BackupCopyError(
+            f"BackupCopy {inputs.label}: CopyBackup answered a request token never used before with "
+            f"{copy['BackupId']}, which does not carry this create's claim tag; it is left alone. Nothing is recorded; "
+            "run `pulumi up` again."
+        )
     return copy
+
+
+def _ours(fsx: Any, inputs: CopyInputs, copy: Mapping[str, Any], claim: Claim) -> bool:
+    if copy.get("Lifecycle") == "DELETED":
+        return False
+    if "Tags" not in copy:  # the answer left the tags out: read them
+        with calling(inputs.label, "DescribeBackups of the new copy", inputs.context()):
+            try:
+                copy = find_backup(fsx, copy["BackupId"])
+            except BackupGone:
+                return False
+    return is_own_unfinished(copy, claim)
 
 
 @contextmanager

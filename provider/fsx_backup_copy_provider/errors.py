@@ -1,4 +1,5 @@
-"""Expected failures as one paragraph: which resource, which AWS error, what to do. Never secrets or credentials."""
+"""Expected failures as one paragraph: which resource, which AWS error, what to do. Never secrets or credentials:
+AWS's own message is kept with every KMS reference and hidden input value taken out (secrets.py)."""
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -14,6 +15,8 @@ from botocore.exceptions import (
     PartialCredentialsError,
     ProfileNotFound,
 )
+
+from .secrets import redact, redact_aws
 
 
 class BackupCopyError(Exception):
@@ -51,8 +54,8 @@ ADVICE: Mapping[str, str] = MappingProxyType(
         "Multi-AZ Windows file systems, so the copy could not be restored there. Copy it to another Region.",
         "InternalServerError": "FSx had an internal error and botocore's retries did not get past it. Run "
         "`pulumi up` again later.",
-        "InvalidDestinationKmsKey": "The KMS key {kms} is not usable for the copy: it must be an enabled symmetric key "
-        "in {region} (keys are regional) whose policy lets FSx use it. Fix kmsKeyId or the key.",
+        "InvalidDestinationKmsKey": "The KMS key that kmsKeyId names is not usable for the copy: it must be an enabled "
+        "symmetric key in {region} (keys are regional) whose policy lets FSx use it. Fix kmsKeyId or the key.",
         "InvalidRegion": "{source_region} cannot be copied into {region}: both Regions must be in the same partition, "
         "and cross-Region copies are not supported in opt-in Regions. Fix sourceRegion or region.",
         "InvalidSourceKmsKey": "The KMS key that encrypts the source backup {source} is disabled or not usable. "
@@ -98,7 +101,7 @@ def describe_failure(resource: str, action: str, error: BaseException, context: 
             )
         advice = ADVICE.get(code, "See AWS's message; fix the input it names and run `pulumi up` again.")
         advice = advice.format_map(_Defaulting(context))
-        said = f" (AWS said: {aws_message})" if aws_message else ""
+        said = f" (AWS said: {redact_aws(aws_message, context.get('hidden', ()))})" if aws_message else ""
         return BackupCopyError(f"{prefix} with {code}: {advice}{said}")
     return BackupCopyError(f"{prefix}: {type(error).__name__}: {error}")
 
@@ -106,6 +109,15 @@ def describe_failure(resource: str, action: str, error: BaseException, context: 
 class _Defaulting(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return f"<{key}>"
+
+
+@contextmanager
+def reported(hidden: tuple[str, ...]) -> Iterator[None]:
+    """An operation's expected failure as the engine shows it: no traceback, and no hidden value (secrets.py)."""
+    try:
+        yield
+    except BackupCopyError as error:
+        raise BackupCopyError(redact(str(error), hidden)) from None
 
 
 @contextmanager

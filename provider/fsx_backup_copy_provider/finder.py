@@ -4,6 +4,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from .claims import CLAIM_TAG
+
 
 class BackupGone(Exception):
     def __init__(self, backup_id: str) -> None:
@@ -24,12 +26,18 @@ def find_backup(fsx: Any, backup_id: str) -> dict[str, Any]:
     return backup
 
 
-def find_copies_of(fsx: Any, file_system_id: str) -> list[dict[str, Any]]:
-    """User-initiated backups of a file system in the client's Region (copies keep the source's FileSystemId)."""
-    pages = fsx.get_paginator("describe_backups").paginate(
-        Filters=[
-            {"Name": "file-system-id", "Values": [file_system_id]},
-            {"Name": "backup-type", "Values": ["USER_INITIATED"]},
-        ]
-    )
-    return [backup for page in pages for backup in page["Backups"] if backup.get("SourceBackupId")]
+def find_claimed(fsx: Any) -> list[dict[str, Any]]:
+    """Every backup in the client's Region that carries a claim tag (claims.py).
+
+    DescribeBackups without BackupIds "returns all backups owned by your Amazon Web Services account in the Amazon
+    Web Services Region of the endpoint that you're calling", paginated by NextToken, each with its Tags (the FSx API
+    reference, DescribeBackups and Backup). No filter is used: which backups the file-system-id or backup-type filters
+    match for a cross-Region copy is not documented (emulator/README.md, "How the claim lookup is documented").
+    """
+    pages = fsx.get_paginator("describe_backups").paginate()
+    return [
+        backup
+        for page in pages
+        for backup in page["Backups"]
+        if any(tag.get("Key") == CLAIM_TAG for tag in backup.get("Tags") or [])
+    ]

@@ -43,7 +43,8 @@ def resolve_key(kms: Any, reference: str, region: str) -> str | None:
     except (ClientError, BotoCoreError) as error:
         code = error.response["Error"]["Code"] if isinstance(error, ClientError) else type(error).__name__
         pulumi.log.warn(
-            f"BackupCopy: could not tell which key {reference} names in {region} (KMS DescribeKey: {code}), so "
-            "a kmsKeyId change is assumed; grant kms:DescribeKey to avoid a needless replacement"
+            f"BackupCopy: could not tell which key kmsKeyId names in {region} (KMS DescribeKey: {code}), so a "
+            "kmsKeyId change is assumed; grant kms:DescribeKey (or check that the key exists) to avoid a needless "
+            "replacement"
         )
         return None

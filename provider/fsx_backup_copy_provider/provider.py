@@ -23,19 +23,19 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from . import aws, tagging
+from . import aws
 from .adopt import adopt_copy
-from .check import check_inputs
+from .check import check_inputs, mark_kms_unchanged
 from .context import PROCESS_CONTEXT, Context
 from .create import create_copy
 from .delete import delete_copy
 from .diff import diff_inputs
-from .errors import BackupCopyError, calling
-from .finder import BackupGone, find_backup
+from .errors import reported
 from .host_workers import widen_host_workers
 from .keys import resolve_key
-from .schema import SOURCE_TAGS
-from .state import CopyInputs, StoredState, outputs_of
+from .read import read_copy
+from .state import CopyInputs, StoredState
+from .update import update_copy
 
 
 class BackupCopyProvider(ResourceProvider):
@@ -79,6 +79,7 @@ class BackupCopyProvider(ResourceProvider):
     # ------------------------------------------------------------------ check / diff
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs, failures = check_inputs(news, self._default_region())
+        mark_kms_unchanged(_olds or {}, inputs)
         return CheckResult(inputs, [CheckFailure(prop, reason) for prop, reason in failures])
 
     def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
@@ -90,58 +91,24 @@ class BackupCopyProvider(ResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = CopyInputs.from_props(props)
         adopt_id = props.get("adoptBackupId")
-        try:
+        with reported(inputs.hidden):
             if adopt_id:
                 return adopt_copy(self.context, self._fsx, self._resolve_key, inputs, adopt_id)
-            return create_copy(self.context, self._fsx, inputs)
-        except BackupCopyError as error:
-            raise error.with_traceback(None) from None
+            return create_copy(self.context, self._fsx, self._resolve_key, inputs)
 
     # ------------------------------------------------------------------ read / update / delete
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         stored = StoredState.from_props(id_, props, self._default_region())
-        if not stored.region:
-            raise BackupCopyError(f"BackupCopy {id_}: read failed: no Region. Pass region=..., or set aws:region.")
-        with calling(stored.label, "DescribeBackups", {"region": stored.region}):
-            try:
-                backup = find_backup(self._fsx(stored.region), id_)
-            except BackupGone:
-                if stored.is_get:
-                    # The engine would hand the program a resource with no outputs; say what is wrong instead.
-                    raise BackupCopyError(
-                        f"BackupCopy.get: there is no backup {id_} in {stored.region}. Check the id and the region "
-                        "argument (else the stack's aws:region is used)."
-                    ) from None
-                return ReadResult(id_="", outs={})  # gone: refresh drops it, the next up recreates it
-        source_region = backup.get("SourceBackupRegion") or props.get("sourceRegion") or stored.region
-        inputs = CopyInputs.from_props(
-            {
-                "sourceBackupId": backup.get("SourceBackupId") or props.get("sourceBackupId") or id_,
-                "sourceRegion": source_region,
-                "region": stored.region,
-                "copyTags": props.get("copyTags"),
-            }
-        )
-        applied = stored.applied or {"region": stored.region}
-        outs = outputs_of(backup, inputs, props.get(SOURCE_TAGS) or {}, applied)
-        return ReadResult(id_=backup["BackupId"], outs=outs)
+        with reported(stored.hidden):
+            return read_copy(self._client, id_, props, stored)
 
     def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
         inputs = CopyInputs.from_props(_news)
-        fsx = self._fsx(inputs.region)
-        source_tags = _olds.get(SOURCE_TAGS) or {}
-        try:
-            with calling(inputs.label, "updating tags", inputs.context()):
-                backup = find_backup(fsx, _id)
-                tagging.apply(fsx, backup, tagging.desired(inputs.copy_tags, source_tags, inputs.tags))
-                final = find_backup(fsx, _id)
-        except BackupGone:
-            raise BackupCopyError(
-                f"BackupCopy {inputs.label}: the copy {_id} no longer exists (deleted outside "
-                "Pulumi). Run `pulumi refresh`, then `pulumi up` to make a new copy."
-            ) from None
-        return UpdateResult(outs=outputs_of(final, inputs, source_tags, inputs.applied()))
+        stored = StoredState.from_props(_id, _olds, inputs.region)
+        with reported(inputs.hidden):
+            return update_copy(self._client, _id, _olds, inputs, stored)
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         stored = StoredState.from_props(_id, _props, self._default_region())
-        delete_copy(self.context, self._fsx(stored.region or ""), _id, stored)
+        with reported(stored.hidden):
+            delete_copy(self.context, self._client, _id, stored)

@@ -159,6 +159,24 @@ INPUTS: tuple[InputProperty, ...] = (
         "project/stack/name of the resource, so creates of distinct resources never share a copy.",
         internal=True,
     ),
+    InputProperty(
+        "secret_inputs",
+        "secretInputs",
+        "list[str]",
+        OnChange.IGNORE,
+        lambda value, context: [] if isinstance(value, list) else ["must be a list of property names"],
+        "The arguments that are secrets (Output.is_secret), so that no message shows their values.",
+        internal=True,
+    ),
+    InputProperty(
+        "kms_key_id_unchanged",
+        "kmsKeyIdUnchanged",
+        "bool",
+        OnChange.IGNORE,
+        _one(check_bool),
+        "Set by check: kmsKeyId is the one in the state's inputs, so diff needs no record of the reference.",
+        internal=True,
+    ),
 )
 
 OUTPUTS: tuple[OutputProperty, ...] = (

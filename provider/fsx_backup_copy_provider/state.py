@@ -2,38 +2,36 @@
 
 Secrets: the dynamic host answers Configure with acceptSecrets=false, so the engine sends plain values and re-marks an
 output secret only when its key equals a secret input's key (pulumi/pulumi provider_plugin.go, annotateSecrets). So
-no user input value is ever copied under another key: ``appliedInputs`` holds a digest of the KMS key reference as
-given (enough for diff to see "unchanged"), never the value, and no tag values.
+no user input value is ever copied under another key: ``appliedInputs`` keeps nothing of the KMS key reference (not
+even a digest, which would confirm a guessed alias offline; check.py tells diff "unchanged" instead), no tag values,
+and the Region only when it is not secret.
 """
 
-import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from . import tagging
 from .schema import APPLIED_INPUTS, INPUTS, OUTPUTS, SOURCE_TAGS, OutputProperty
+from .secrets import SECRET_INPUTS, hidden_values, secret_names
 from .timeouts import Timeouts
 
-
-def digest(wire_name: str, value: Any) -> str:
-    """What appliedInputs keeps of an input that may be secret: enough to tell "unchanged", not the value."""
-    return "sha256:" + hashlib.sha256(json.dumps([wire_name, value], sort_keys=True).encode()).hexdigest()[:32]
-
-
-def applied_matches(applied: Mapping[str, Any], wire_name: str, value: Any) -> bool:
-    """Whether ``value`` is what was applied: a digest, or (state written by 0.1.0) the plain value."""
-    recorded = applied.get(wire_name)
-    return recorded is not None and recorded in (digest(wire_name, value), value)
+HAND_OVER = "handOver"  # the id the claim's returned mark carries (claims.py), so delete can tell it is still ours
+CLAIM_MISSING = "claimMissing"  # a refresh found the copy without its claim: diff asks for an update to restore it
+KEY_GIVEN = "kmsKeyGiven"  # whether a kmsKeyId was given (false: the FSx-managed key), not which
 
 
 def sanitized(applied: Mapping[str, Any]) -> dict[str, Any]:
-    """appliedInputs as this version writes it: state written by 0.1.0 kept input values, which may be secret."""
-    kept = {k: applied[k] for k in ("region", "resourceIdentity", "customTimeouts") if applied.get(k)}
-    kms = applied.get("kmsKeyId")
-    if isinstance(kms, str):
-        kept["kmsKeyId"] = kms if kms.startswith("sha256:") else digest("kmsKeyId", kms)
+    """appliedInputs as this version writes it: older versions kept the KMS reference (as given, or as an unsalted
+    digest that confirms a guess), which may be secret; only whether one was given is kept."""
+    verbatim = ("region", "resourceIdentity", "customTimeouts", HAND_OVER, SECRET_INPUTS)
+    kept = {k: applied[k] for k in verbatim if applied.get(k)}
+    if applied.get(CLAIM_MISSING):
+        kept[CLAIM_MISSING] = True
+    if KEY_GIVEN in applied:
+        kept[KEY_GIVEN] = bool(applied[KEY_GIVEN])
+    elif "kmsKeyId" in applied:
+        kept[KEY_GIVEN] = bool(applied["kmsKeyId"])
     return kept
 
 
@@ -54,6 +52,8 @@ class CopyInputs:
     timeouts: Timeouts
     identity: str
     custom_timeouts: dict[str, str] | None = None  # as given, kept so delete can read its timeout
+    hidden: tuple[str, ...] = ()  # values no message may show (secrets.py)
+    secret: frozenset[str] = frozenset()  # inputs the SDK found secret
 
     @classmethod
     def from_props(cls, props: Mapping[str, Any]) -> "CopyInputs":
@@ -68,19 +68,25 @@ class CopyInputs:
             timeouts=Timeouts.from_input(props.get("customTimeouts")),
             identity=props.get("resourceIdentity") or f"unnamed/{props['sourceBackupId']}",
             custom_timeouts=dict(props["customTimeouts"]) if props.get("customTimeouts") else None,
+            hidden=hidden_values(props),
+            secret=secret_names(props),
         )
 
     @property
     def label(self) -> str:
         return label_of(self.identity, self.source_backup_id)
 
+    def shown(self, wire_name: str, value: str) -> str:
+        """``value`` as a message may show it: a secret input is named, never shown."""
+        return f"(secret {wire_name})" if wire_name in self.secret else value
+
     def context(self) -> dict[str, Any]:
-        """Values error advice may name (never tag values)."""
+        """Values error advice may name (never a KMS reference, tag values or a secret input), and what to hide."""
         return {
-            "source": self.source_backup_id,
-            "source_region": self.source_region,
-            "region": self.region,
-            "kms": self.kms_key_id or "(FSx-managed key)",
+            "source": self.shown("sourceBackupId", self.source_backup_id),
+            "source_region": self.shown("sourceRegion", self.source_region),
+            "region": self.shown("region", self.region),
+            "hidden": self.hidden,
         }
 
     def copy_request(self) -> dict[str, Any]:
@@ -93,15 +99,19 @@ class CopyInputs:
             request["Tags"] = tagging.as_list(self.tags)
         return request
 
-    def applied(self) -> dict[str, Any]:
-        """The appliedInputs output: verbatim bookkeeping, digests of what may be secret."""
-        applied: dict[str, Any] = {"region": self.region}
+    def applied(self, hand_over: str | None = None) -> dict[str, Any]:
+        """The appliedInputs output: bookkeeping only, nothing that is or confirms a secret."""
+        applied: dict[str, Any] = {KEY_GIVEN: bool(self.kms_key_id)}
+        if "region" not in self.secret:
+            applied["region"] = self.region
         if self.identity and not self.identity.startswith("unnamed/"):
             applied["resourceIdentity"] = self.identity
         if self.custom_timeouts:
             applied["customTimeouts"] = self.custom_timeouts
-        if self.kms_key_id:
-            applied["kmsKeyId"] = digest("kmsKeyId", self.kms_key_id)
+        if hand_over:
+            applied[HAND_OVER] = hand_over
+        if self.secret:
+            applied[SECRET_INPUTS] = sorted(self.secret)  # names only, so read and delete hide the values too
         return applied
 
 
@@ -114,17 +124,28 @@ class StoredState:
     timeouts: Timeouts
     applied: dict[str, Any]
     is_get: bool  # a Read with no old outputs: BackupCopy.get / ResourceOptions(id=...)
+    account: str | None = None  # the AWS account the copy's ARN names
+    hidden: tuple[str, ...] = ()
 
     @classmethod
     def from_props(cls, backup_id: str, props: Mapping[str, Any], default_region: str | None) -> "StoredState":
         applied = sanitized(props.get(APPLIED_INPUTS) or {})
+        arn = props.get("arn")
+        account = arn.split(":")[4] if isinstance(arn, str) and arn.count(":") >= 5 else props.get("ownerId")
         return cls(
             region=props.get("region") or applied.get("region") or default_region,
             label=label_of(applied.get("resourceIdentity") or props.get("resourceIdentity"), backup_id),
             timeouts=Timeouts.from_input(applied.get("customTimeouts") or props.get("customTimeouts")),
             applied=applied,
             is_get="backupId" not in props,
+            account=account if isinstance(account, str) and account else None,
+            hidden=hidden_values({**props, SECRET_INPUTS: applied.get(SECRET_INPUTS)}),
         )
+
+    @property
+    def hand_over(self) -> str | None:
+        value = self.applied.get(HAND_OVER)
+        return value if isinstance(value, str) else None
 
 
 def outputs_of(

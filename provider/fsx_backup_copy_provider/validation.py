@@ -106,13 +106,14 @@ def check_kms_key(value: Any, destination_region: str | None) -> str | None:
     arn = KMS_ARN.fullmatch(value)
     if arn is None:
         return (
-            f"'{value}' is not a KMS key reference: use a key id (1234abcd-12ab-34cd-56ef-1234567890ab), a key ARN, "
+            "is not a KMS key reference (its value is not shown: it may be secret): use a key id "
+            "(1234abcd-12ab-34cd-56ef-1234567890ab), a key ARN, "
             "an alias name (alias/my-key) or an alias ARN"
         )
     if arn["kind"] == "key" and not KEY_ID.fullmatch(arn["rest"]):
-        return f"'{value}' is a KMS ARN whose key id '{arn['rest']}' is malformed"
+        return "is a KMS key ARN whose key id is malformed (its value is not shown: it may be secret)"
     if arn["kind"] == "alias" and not ALIAS_NAME.fullmatch("alias/" + arn["rest"]):
-        return f"'{value}' is a KMS alias ARN whose alias name is malformed"
+        return "is a KMS alias ARN whose alias name is malformed (its value is not shown: it may be secret)"
     if destination_region and arn["region"] != destination_region:
         return (
             f"names a key in {arn['region']}, but KMS keys are regional and the copy is made in "
@@ -136,8 +137,11 @@ def check_tags(value: Any) -> list[str]:
     if not isinstance(value, Mapping):
         return [f"must be a map of tag keys to string values, not {type_name(value)}"]
     problems = []
-    if len(value) > MAX_TAGS:
-        problems.append(f"has {len(value)} tags; an FSx backup can have at most {MAX_TAGS}")
+    if len(value) > MAX_TAGS - 1:
+        problems.append(
+            f"has {len(value)} tags; an FSx backup can have at most {MAX_TAGS}, and every copy carries the provider's "
+            f"claim tag, so give at most {MAX_TAGS - 1}: drop {len(value) - MAX_TAGS + 1} of them"
+        )
     for key, tag_value in value.items():
         if not isinstance(key, str) or not 1 <= len(key) <= TAG_KEY_MAX:
             problems.append(f"has a key '{key}' that is not 1 to {TAG_KEY_MAX} characters long")

@@ -87,6 +87,16 @@ def _timeouts(opts: pulumi.ResourceOptions | None) -> dict[str, str] | None:
     return {name: value for name, value in given.items() if value} or None
 
 
+async def _secret_inputs(props: Mapping[str, Any]) -> list[str]:
+    """The wire names of the arguments that are secrets (a secret anywhere inside counts), so the provider can keep
+    their values out of every message: with acceptSecrets=false the dynamic host gets them as plain values."""
+    found = []
+    for name, value in props.items():
+        if name in PYTHON_TO_WIRE and value is not None and await pulumi.Output.from_input(value).is_secret():
+            found.append(PYTHON_TO_WIRE[name])
+    return sorted(found)
+
+
 def _identity(resource_name: str, opts: pulumi.ResourceOptions | None) -> str:
     """project/stack/[parent type::parent name/]name, known when the resource is declared (the URN is an Output).
 
@@ -167,6 +177,7 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
         if failures := _argument_failures(props):
             raise BackupCopyArgsError(resource_name, failures)
         props["resource_identity"] = _identity(resource_name, opts)
+        props["secret_inputs"] = _secret_inputs(dict(props))
         for output in OUTPUTS:
             props.setdefault(output.python_name, None)
         super().__init__(BackupCopyProvider(), resource_name, props, opts)

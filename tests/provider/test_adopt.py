@@ -51,7 +51,7 @@ def test_adopting_a_matching_copy_records_it_without_copying(fsx: FsxAccount, co
             "another key",
             lambda fsx, src, other: hand_made_copy(fsx, src, KmsKeyId=fsx.kms_key(DST)["Arn"]),
             {"kmsKeyId": "alias/dr"},
-            "not with the kmsKeyId given",
+            "another key than the one kmsKeyId names",
         ),
         ("another source Region", lambda fsx, src, other: hand_made_copy(fsx, src), {"sourceRegion": "us-east-1"}, ""),
     ],

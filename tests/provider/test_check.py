@@ -66,6 +66,7 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
     ("tags a list", {"tags": ["a"]}, "tags"),
     ("tags a string", {"tags": "team=storage"}, "tags"),
     ("51 tags", {"tags": {f"k{i}": "v" for i in range(51)}}, "tags"),
+    ("50 tags: no room for the claim", {"tags": {f"k{i}": "v" for i in range(50)}}, "tags"),
     ("empty tag key", {"tags": {"": "v"}}, "tags"),
     ("tag key too long", {"tags": {"k" * 129: "v"}}, "tags"),
     ("tag value too long", {"tags": {"k": "v" * 257}}, "tags"),
@@ -161,7 +162,7 @@ GOOD_INPUTS: list[tuple[str, dict[str, Any]]] = [
     ("alias ARN", {"kmsKeyId": "arn:aws:kms:us-west-2:123456789012:alias/dr-key"}),
     ("tags", {"tags": {"team": "storage", "Name": "DR copy", "path": "/a/b=c+d@e", "empty": ""}}),
     ("unicode tags", {"tags": {"équipe": "stockage"}}),
-    ("50 tags", {"tags": {f"k{i}": "v" for i in range(50)}}),
+    ("49 tags (the claim makes 50)", {"tags": {f"k{i}": "v" for i in range(49)}}),
     ("copyTags", {"copyTags": True}),
     ("timeouts", {"customTimeouts": {"create": "2h30m", "delete": "45m"}}),
 ]

@@ -6,8 +6,9 @@ import pytest
 from pulumi.output import Unknown
 
 from fsx_backup_copy_provider import BackupCopyProvider
+from fsx_backup_copy_provider.check import mark_kms_unchanged
 from fsx_backup_copy_provider.diff import diff_inputs
-from fsx_backup_copy_provider.state import CopyInputs
+from fsx_backup_copy_provider.state import CopyInputs, sanitized
 
 KEY_ARN = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
@@ -52,8 +53,10 @@ def old_outputs(**changes: Any) -> dict[str, Any]:
     return outputs
 
 
-def diff(olds: dict[str, Any], **news_changes: Any) -> tuple[bool | None, list[str]]:
+def diff(olds: dict[str, Any], old_kms: str | None = "alias/dr", **news_changes: Any) -> tuple[bool | None, list[str]]:
+    """diff of news checked against old inputs whose kmsKeyId is ``old_kms`` (check notes an unchanged one)."""
     news = {k: v for k, v in {**NEWS, **news_changes}.items() if v is not None}
+    mark_kms_unchanged({"kmsKeyId": old_kms}, news)
     result = diff_inputs(olds, news, resolve)
     return result.any, list(result.replaces)
 
@@ -111,7 +114,9 @@ def test_copy_tags_keeps_inherited_tags_without_a_diff() -> None:
 
 
 def test_diff_never_answers_unknown() -> None:
-    result = BackupCopyProvider().diff("backup-0123456789abcdef0", old_outputs(), dict(NEWS))
+    provider = BackupCopyProvider()
+    news = provider.check(dict(NEWS), dict(NEWS)).inputs
+    result = provider.diff("backup-0123456789abcdef0", old_outputs(), news)
     assert result.changes is False  # not None: None would make the engine diff __provider itself
 
 
@@ -138,13 +143,22 @@ def test_the_same_kms_key_named_another_way_is_no_change(
 ) -> None:
     applied = CopyInputs.from_props({**NEWS, "kmsKeyId": old_kms}).applied()
     RESOLVED.clear()
-    assert diff(old_outputs(appliedInputs=applied), kmsKeyId=new_kms) == (bool(replaces), replaces), case
+    assert diff(old_outputs(appliedInputs=applied), old_kms, kmsKeyId=new_kms) == (bool(replaces), replaces), case
     assert bool(RESOLVED) is asks_kms, case
 
 
-def test_applied_inputs_never_hold_a_kms_reference_in_plaintext() -> None:
+def test_applied_inputs_keep_nothing_of_the_kms_reference() -> None:
+    """Not the value, and no digest either: an unsalted one confirms a guessed alias offline."""
     applied = CopyInputs.from_props(dict(NEWS)).applied()
-    assert NEWS["kmsKeyId"] not in str(applied) and applied["kmsKeyId"].startswith("sha256:")
+    assert applied == {"kmsKeyGiven": True, "region": "us-west-2", "resourceIdentity": "proj/dev/copy"}
+    legacy = {"region": "us-west-2", "kmsKeyId": "sha256:0123456789abcdef0123456789abcdef"}
+    assert sanitized(legacy) == {"region": "us-west-2", "kmsKeyGiven": True}  # a refresh drops the old digest
+
+
+def test_an_unchanged_kms_reference_is_no_change_without_any_kms_call() -> None:
+    RESOLVED.clear()
+    assert diff(old_outputs(), "alias/dr") == (False, [])
+    assert RESOLVED == []
 
 
 def test_state_written_by_0_1_0_diffs_the_same() -> None:

@@ -127,9 +127,12 @@ def test_copy_tags_over_fifty_tags_is_refused_before_copying(fsx: FsxAccount, co
     inputs = copy_inputs(source, copyTags=True, tags={f"n{i}": "v" for i in range(30)})
     with pytest.raises(BackupCopyError) as caught:
         BackupCopyProvider(context).create(BackupCopyProvider(context).check({}, inputs).inputs)
+    yours = ", ".join(sorted(f"n{i}" for i in range(30)))
+    theirs = ", ".join(sorted(f"s{i}" for i in range(30)))
     assert str(caught.value) == (
-        "BackupCopy 'copy': copyTags would give the copy the source backup's 30 tags plus your 30, 60 in all, and "
-        "FSx allows at most 50 per backup. Set copyTags to false, or give fewer tags."
+        "BackupCopy 'copy': nothing was copied: the copy would get 61 tags: 30 of yours, 30 of the source backup's "
+        "(copyTags) and the provider's claim tag, which every copy carries; FSx allows 50. Drop 11 of your tags "
+        f"(yours: {yours}); or set copyTags to false to leave out the source's 30 ({theirs})."
     )
     assert [b for b in fsx.backups() if b["SourceBackupId"]] == []
     assert "CopyBackup" not in fsx.controls.inspect()["calls"]

@@ -228,11 +228,22 @@ def test_delete_gives_up_after_the_delete_timeout(fsx: FsxAccount, context: Cont
     assert len(copies_of(fsx, source)) == 1
 
 
-def test_many_tags_beyond_the_claim_budget_still_create(fsx: FsxAccount, context: Context) -> None:
+def test_49_tags_and_the_claim_make_a_copy_with_50(fsx: FsxAccount, context: Context) -> None:
     source = fsx.source_backup(SRC)
-    tags = {f"k{i}": "v" for i in range(50)}
+    tags = {f"k{i}": "v" for i in range(49)}
     outs = BackupCopyProvider(context).create(checked(**copy_inputs(source, tags=tags))).outs or {}
     assert outs["tags"] == tags
+    [copy] = copies_of(fsx, source)
+    assert len(copy["Tags"]) == 50 and claim_in(copy) is not None
+
+
+def test_no_copy_is_made_without_room_for_its_claim(fsx: FsxAccount, context: Context) -> None:
+    """The source's 45 tags (copyTags) and 5 of the user's leave no room: refused before CopyBackup, naming tags."""
+    source = fsx.source_backup(SRC, tags={f"s{i:02d}": "v" for i in range(45)})
+    inputs = checked(**copy_inputs(source, copyTags=True, tags={f"n{i}": "v" for i in range(5)}))
+    with pytest.raises(BackupCopyError, match=r"would get 51 tags.*Drop 1 of your tags \(yours: n0, n1, n2, n3, n4\)"):
+        BackupCopyProvider(context).create(inputs)
+    assert copies_of(fsx, source) == [] and "CopyBackup" not in fsx.controls.inspect()["calls"]
 
 
 def test_a_copy_kept_by_retain_on_delete_is_never_adopted_or_deleted_by_a_later_create(
@@ -277,7 +288,7 @@ def create_killed_at(point: str, inputs: dict[str, Any], context: Context) -> No
             raise Crash
 
     def before_tag(params: dict[str, Any], **_: Any) -> None:
-        marking = any(str(t.get("Value", "")).endswith(".returned") for t in params.get("Tags", []))
+        marking = any(".returned" in str(t.get("Value", "")) for t in params.get("Tags", []))
         if point == "just_after_the_mark" and marking and not fired:
             fired.append("marking")
 
