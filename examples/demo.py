@@ -132,7 +132,8 @@ def rotation_days(account: FsxAccount, up: Callable[[int, str], None]) -> None:
                 for region in ROTATION_REGIONS
             }
             for region, copies in held.items():
-                assert len(copies) == min(day, ROTATION_KEEP) and copies[-1]["SourceBackupId"] == backup, region
+                # keep K holds K copies and, until the next run sees the newest AVAILABLE, the one before them
+                assert len(copies) == min(day, ROTATION_KEEP + 1) and copies[-1]["SourceBackupId"] == backup, region
                 assert all(c["Lifecycle"] == "AVAILABLE" for c in copies), region
             sources = [c["SourceBackupId"] for c in held[ROTATION_REGIONS[0]]]
             return f"day {day}: copies of {', '.join(sources)} in each DR Region (newest last)"

@@ -12,7 +12,7 @@ from .latest import (
     find_latest_backup,
     find_latest_backup_output,
 )
-from .rotation import BackupCopyRotation, RotationError
+from .rotation import BackupCopyRotation, RotationArgsError, RotationError
 
 __all__ = [
     "BackupCopy",
@@ -22,6 +22,7 @@ __all__ = [
     "BackupLookupError",
     "LatestBackup",
     "NoBackupFoundError",
+    "RotationArgsError",
     "RotationError",
     "find_latest_backup",
     "find_latest_backup_output",

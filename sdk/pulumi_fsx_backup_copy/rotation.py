@@ -1,105 +1,108 @@
 """BackupCopyRotation: copy the newest backups of a file system into DR Regions and keep the last K copies there.
 
-Each run looks up (DescribeBackups only) the source's AVAILABLE backups and the copies this rotation already made in
-each destination Region, computes the window, and declares one ``BackupCopy`` child per Region and kept source. The
-engine then does the rest: it creates copies of new backups, and deletes copies that fell out of the window at the
-end of the update, only when no step failed. Copies are recognised by the rotation tag alone, so a user's other
-copies are never declared and so never touched; the source's creation time is tagged too, so a copy whose source has
-expired keeps its place in the window. See docs/dr-rotation.md.
+Each run checks its arguments (the provider's own rules, no AWS call), looks up (DescribeBackups only) the source's
+own AVAILABLE backups and the copies this rotation already holds in each destination Region, computes what to hold
+(window.py: the window plus the successor rule), and declares one ``BackupCopy`` child per Region and kept source.
+The engine then creates copies of new backups and deletes those no longer declared. Copies are recognised by the
+rotation tag alone, so a user's other copies are never declared and so never touched. See docs/dr-rotation.md.
 """
 
+import hashlib
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import pulumi
+from pulumi.runtime.settings import get_monitor
 
 from .backup_copy import BackupCopy
 from .latest import DEFAULT_BACKUP_TYPES, describe_all, list_backups, resolve_region
+from .rotation_args import TAG_PREFIX, RotationArgsError, child_failures, shape_failures, tag_safe
+from .window import Held, RotationError, SourceRef, compute_window, format_created, parse_created
+
+__all__ = [
+    "ROTATION_TAG",
+    "SOURCE_CREATED_TAG",
+    "BackupCopyRotation",
+    "RotationArgsError",
+    "RotationError",
+    "RotationIdentity",
+    "SourceRef",
+    "compute_window",
+    "format_created",
+    "held_copies",
+    "parse_created",
+]
 
 TYPE = "fsx-backup-copy:index:BackupCopyRotation"
-TAG_PREFIX = "pulumi-fsx-rotation:"
-ROTATION_TAG = TAG_PREFIX + "name"  # project/stack/rotation name
+ROTATION_TAG = TAG_PREFIX + "name"  # the rotation's identity (RotationIdentity.text)
 SOURCE_CREATED_TAG = TAG_PREFIX + "source-created"  # the source backup's CreationTime, UTC, microseconds
 # A copy in these states is one the rotation holds (a FAILED copy is not; the provider deletes those itself).
 HELD_LIFECYCLES = frozenset({"AVAILABLE", "CREATING", "COPYING", "PENDING", "TRANSFERRING"})
-_CREATED_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
-class RotationError(Exception):
-    """The rotation cannot decide what to keep; raised at program time, so the engine deletes nothing."""
+def _digest(text: str, length: int) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:length]
 
 
 @dataclass(frozen=True)
-class SourceRef:
-    """A source backup the window may keep: its id and creation time (also as written in the tag)."""
+class RotationIdentity:
+    """Who a rotation is: the value of its copies' rotation tag, and the names of its children.
 
-    backup_id: str
-    created: datetime
-    created_tag: str
+    ``project/stack/name`` at the top of the program (what every earlier version wrote, so nothing changes for
+    those), ``project/stack/<parent type>::<parent name>/name`` under a parent. Python resources keep no link to
+    their parent's parent, so the direct parent is as far up as a program can see at declaration; two rotations
+    that would still share an identity in one program are refused (``declare_once``).
+    """
+
+    name: str
+    text: str
+    legacy: str | None  # what earlier versions tagged a nested rotation's copies with (project/stack/name)
 
     @staticmethod
-    def of(backup_id: str, created: datetime) -> "SourceRef":
-        return SourceRef(backup_id, created, format_created(created))
+    def of(resource_name: str, opts: pulumi.ResourceOptions | None) -> "RotationIdentity":
+        root = f"{pulumi.get_project()}/{pulumi.get_stack()}"
+        parent = opts.parent if opts is not None else None
+        if parent is None:
+            return RotationIdentity(resource_name, f"{root}/{resource_name}", None)
+        scope = f"{getattr(parent, '_type', '?')}::{getattr(parent, '_name', '?')}"
+        text = f"{root}/{scope}/{resource_name}"
+        if not tag_safe(text):  # a tag value has at most 256 characters, from a limited set
+            text = f"{root}/{_digest(scope, 16)}/{resource_name}"
+        return RotationIdentity(resource_name, text, f"{root}/{resource_name}")
+
+    def child_name(self, region: str, source_backup_id: str, legacy: bool = False) -> str:
+        """Stable per Region and source. A nested rotation's children carry a digest of its identity, so that
+        same-named rotations under different parents never declare two copies with one claim identity."""
+        base = f"{self.name}-{region}-{source_backup_id}"
+        return base if self.legacy is None or legacy else f"{base}-{_digest(self.text, 8)}"
+
+    def tag(self, legacy: bool = False) -> str:
+        return self.legacy if legacy and self.legacy is not None else self.text
 
 
-def format_created(created: datetime) -> str:
-    return created.astimezone(UTC).strftime(_CREATED_FORMAT)
+# The identities declared in each running program (keyed by its resource monitor, one per program or mocks).
+_DECLARED: "weakref.WeakKeyDictionary[Any, set[str]]" = weakref.WeakKeyDictionary()
 
 
-def parse_created(text: str | None) -> datetime | None:
+def declare_once(identity: RotationIdentity) -> None:
+    """Refuse a second rotation with the same identity in one program: they would hold each other's copies."""
+    monitor = get_monitor()
+    if monitor is None:
+        return
     try:
-        return datetime.strptime(text or "", _CREATED_FORMAT).replace(tzinfo=UTC)
-    except ValueError:
-        return None
-
-
-def _newest_first(ref: SourceRef) -> tuple[datetime, str]:
-    return (ref.created, ref.backup_id)
-
-
-def compute_window(
-    sources: Sequence[SourceRef],
-    existing: Mapping[str, Sequence[SourceRef]],
-    regions: Sequence[str],
-    keep: int,
-) -> dict[str, list[SourceRef]]:
-    """Per destination Region, the sources to hold copies of, newest first.
-
-    The candidates in a Region are the source's live backups plus the sources of the copies this rotation already
-    holds there (an expired source can only be kept, never copied again); the newest ``keep`` win, ties by id.
-    """
-    if keep < 1:
-        raise ValueError(f"keep must be at least 1, not {keep}")
-    if not sources and not any(existing.get(region) for region in regions):
+        seen = _DECLARED.setdefault(monitor, set())
+    except TypeError:  # a monitor that takes no weak reference: nothing to key on
+        return
+    if identity.text in seen:
         raise RotationError(
-            "the source has no AVAILABLE backup of the requested types and no Region holds a copy from this "
-            "rotation, so there is nothing to copy or keep. Check file_system_id, source_region and backup_types."
+            f"BackupCopyRotation {identity.name}: another rotation in this program has the identity "
+            f"{identity.text!r} (the same name under a parent of the same type and name), so the two would hold "
+            "each other's copies. Give one of them another name."
         )
-    window: dict[str, list[SourceRef]] = {}
-    for region in regions:
-        candidates = {ref.backup_id: ref for ref in existing.get(region, ())}
-        candidates.update((ref.backup_id, ref) for ref in sources)  # a live source's own time wins over a tag
-        window[region] = sorted(candidates.values(), key=_newest_first, reverse=True)[:keep]
-    return window
-
-
-def rotation_copies(region: str, rotation_id: str, what: str) -> list[SourceRef]:
-    """The sources of the copies in ``region`` tagged with ``rotation_id`` (and held, not FAILED)."""
-    refs: dict[str, SourceRef] = {}
-    for backup in describe_all(region, [], what):
-        tags = {t["Key"]: t.get("Value", "") for t in backup.get("Tags") or []}
-        source = backup.get("SourceBackupId")
-        if tags.get(ROTATION_TAG) != rotation_id or not source or backup.get("Lifecycle") not in HELD_LIFECYCLES:
-            continue
-        tagged = tags.get(SOURCE_CREATED_TAG)
-        created = parse_created(tagged)
-        if created is None or tagged is None:  # the tag was edited or removed: order by the copy's own time
-            refs[source] = SourceRef.of(source, _aware(backup["CreationTime"]))
-        else:
-            refs[source] = SourceRef(source, created, tagged)
-    return list(refs.values())
+    seen.add(identity.text)
 
 
 def _aware(value: Any) -> datetime:
@@ -108,23 +111,45 @@ def _aware(value: Any) -> datetime:
     return datetime.fromtimestamp(float(value), UTC)
 
 
-def child_name(rotation: str, region: str, source_backup_id: str) -> str:
-    """Stable per Region and source, so the same copy is declared under the same name on every run."""
-    return f"{rotation}-{region}-{source_backup_id}"
+def held_copies(region: str, tags: Mapping[str, bool], what: str) -> list[Held]:
+    """The copies in ``region`` whose rotation tag is a key of ``tags`` (its value: an earlier version's tag)."""
+    held: list[Held] = []
+    for backup in describe_all(region, [], what):
+        backup_tags = {t["Key"]: t.get("Value", "") for t in backup.get("Tags") or []}
+        source, lifecycle = backup.get("SourceBackupId"), backup.get("Lifecycle")
+        rotation = backup_tags.get(ROTATION_TAG, "")
+        if rotation not in tags or not source or lifecycle not in HELD_LIFECYCLES:
+            continue
+        tagged = backup_tags.get(SOURCE_CREATED_TAG)
+        created = parse_created(tagged)
+        if created is None or tagged is None:  # the tag was edited or removed: order by the copy's own time
+            ref = SourceRef.of(source, _aware(backup["CreationTime"]))
+        else:
+            ref = SourceRef(source, created, tagged)
+        held.append(Held(ref, lifecycle == "AVAILABLE", tags[rotation]))
+    return held
 
 
-def _validate(regions: Sequence[str], keep: int, kms_key_ids: Mapping[str, Any], tags: Mapping[str, Any]) -> list[str]:
-    if isinstance(regions, str) or not regions or not all(isinstance(r, str) and r for r in regions):
-        raise ValueError(f"regions must be a non-empty list of Region names, not {regions!r}")
-    if len(set(regions)) != len(regions):
-        raise ValueError(f"regions lists a Region twice: {list(regions)}")
-    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 1:
-        raise ValueError(f"keep must be an integer of at least 1, not {keep!r}")
-    if stray := sorted(set(kms_key_ids) - set(regions)):
-        raise ValueError(f"kms_key_ids names Regions that are not in regions: {stray}")
-    if reserved := sorted(k for k in tags if k.startswith(TAG_PREFIX)):
-        raise ValueError(f"tags may not use the prefix {TAG_PREFIX!r}, which the rotation sets itself: {reserved}")
-    return list(regions)
+def _mine(held: Mapping[str, list[Held]], legacy_copies: bool | None, identity: RotationIdentity, what: str) -> None:
+    """Keep or drop (in place) the copies an earlier version tagged project/stack/name, for a nested rotation.
+
+    Earlier versions identified every rotation without its parent, so those copies may be this rotation's or
+    another same-named rotation's. Unless told (``legacy_copies``), finding any stops the program before anything
+    is declared (so nothing is deleted), and the message says how to decide.
+    """
+    found = {region: sum(h.legacy for h in copies) for region, copies in held.items()}
+    if legacy_copies is None and any(found.values()):
+        where = ", ".join(f"{n} in {region}" for region, n in found.items() if n)
+        raise RotationError(
+            f"{what}: copies tagged {ROTATION_TAG}={identity.legacy} by an earlier version ({where}) may be this "
+            "rotation's (earlier versions identified a rotation without its parent) or those of a same-named "
+            "rotation elsewhere in the stack. Pass legacy_copies=True if they are this rotation's (each is kept "
+            "under its old name until it ages out of the window), or legacy_copies=False if they are another "
+            "rotation's. Nothing was created or deleted."
+        )
+    if not legacy_copies:
+        for copies in held.values():
+            copies[:] = [h for h in copies if not h.legacy]
 
 
 class BackupCopyRotation(pulumi.ComponentResource):
@@ -132,6 +157,7 @@ class BackupCopyRotation(pulumi.ComponentResource):
 
     copies: pulumi.Output[dict[str, list[str]]]
     backup_copies: dict[str, list[BackupCopy]]  # the children per Region, newest source first (for depends_on)
+    identity: RotationIdentity
 
     def __init__(
         self,
@@ -144,29 +170,36 @@ class BackupCopyRotation(pulumi.ComponentResource):
         kms_key_ids: Mapping[str, pulumi.Input[str]] | None = None,
         tags: Mapping[str, pulumi.Input[str]] | None = None,
         backup_types: Sequence[str] = DEFAULT_BACKUP_TYPES,
+        legacy_copies: bool | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        kms_key_ids = dict(kms_key_ids or {})
-        user_tags = dict(tags or {})
-        destinations = _validate(regions, keep, kms_key_ids, user_tags)
-        if not isinstance(file_system_id, str) or not file_system_id:
-            raise ValueError("file_system_id must be a file system id string (the look-up runs at program time)")
         what = f"BackupCopyRotation {resource_name}"
+        identity = RotationIdentity.of(resource_name, opts)
+        kms = {} if kms_key_ids is None else kms_key_ids
+        user_tags = {} if tags is None else tags
+        if failures := shape_failures(file_system_id, regions, keep, kms, user_tags, backup_types):
+            raise RotationArgsError(resource_name, failures)
         source_region = resolve_region(source_region)
-        rotation_id = f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
+        if failures := child_failures(source_region, regions, kms, user_tags, identity.text):
+            raise RotationArgsError(resource_name, failures)
+        destinations = list(regions)
 
         sources = [
             SourceRef.of(b.backup_id, b.creation_time)
             for b in list_backups(file_system_id, None, source_region, backup_types, what=what)
         ]
-        existing = {region: rotation_copies(region, rotation_id, what) for region in destinations}
+        wanted_tags = {identity.text: False} | ({identity.legacy: True} if identity.legacy else {})
+        held = {region: held_copies(region, wanted_tags, what) for region in destinations}
+        _mine(held, legacy_copies, identity, what)
         try:
-            window = compute_window(sources, existing, destinations, keep)
+            window = compute_window(sources, held, destinations, keep)
         except RotationError as error:
             raise RotationError(f"{what} ({file_system_id} in {source_region}): {error}") from None
 
         # Registered only once the look-ups succeeded: a failed look-up leaves nothing declared at all.
+        declare_once(identity)
         super().__init__(TYPE, resource_name, None, opts)
+        self.identity = identity
 
         # Components do not pass custom_timeouts on to children; the rotation does, so one setting covers its copies.
         timeouts = opts.custom_timeouts if opts is not None else None
@@ -174,15 +207,19 @@ class BackupCopyRotation(pulumi.ComponentResource):
         for region, kept in window.items():
             self.backup_copies[region] = [
                 BackupCopy(
-                    child_name(resource_name, region, ref.backup_id),
-                    source_backup_id=ref.backup_id,
+                    identity.child_name(region, entry.source.backup_id, entry.legacy),
+                    source_backup_id=entry.source.backup_id,
                     source_region=source_region,
                     region=region,
-                    kms_key_id=kms_key_ids.get(region),
-                    tags={**user_tags, ROTATION_TAG: rotation_id, SOURCE_CREATED_TAG: ref.created_tag},
+                    kms_key_id=kms.get(region),
+                    tags={
+                        **user_tags,
+                        ROTATION_TAG: identity.tag(entry.legacy),
+                        SOURCE_CREATED_TAG: entry.source.created_tag,
+                    },
                     opts=pulumi.ResourceOptions(parent=self, custom_timeouts=timeouts),
                 )
-                for ref in kept
+                for entry in kept
             ]
         self.copies = pulumi.Output.all(
             **{region: pulumi.Output.all(*(c.backup_id for c in kept)) for region, kept in self.backup_copies.items()}

@@ -181,3 +181,45 @@ def test_output_form_takes_outputs(fsx: FsxAccount, mocks: None) -> Any:
         assert result.backup_id == made and result.tags == {"schedule": "nightly"}
 
     return found.apply(check)
+
+
+def test_copies_and_backups_this_tool_tagged_are_never_the_latest(fsx: FsxAccount) -> None:
+    fs = new_file_system(fsx)
+    own = backup(fsx, fs)
+    in_region_copy = fsx.client(REGION).copy_backup(SourceBackupId=own, SourceRegion=REGION)["Backup"]["BackupId"]
+    fsx.wait_available(REGION, in_region_copy)  # newer, a copy (it has a SourceBackupId)
+    backup(fsx, fs, tags={"pulumi-fsx-rotation:name": "proj/dev/dr"})  # newer, tagged by this tool
+    backup(fsx, fs, tags={"pulumi-fsx-backup-copy:claim": "a.b.returned"})
+
+    found = find_latest_backup(file_system_id=fs, region=REGION)
+
+    assert found.backup_id == own and found.source_backup_id is None
+
+
+def test_bad_arguments_fail_before_any_aws_call(fsx: FsxAccount) -> None:
+    before = dict(fsx.controls.inspect()["calls"])
+    with pytest.raises(ValueError, match="region 'us-west-9' is not a Region where FSx is available") as raised:
+        find_latest_backup(file_system_id="fs-0123456789abcdef0", region="us-west-9")
+    assert isinstance(raised.value, pulumi.RunError)
+    with pytest.raises(ValueError, match="file_system_id 'fs-xyz' is not an FSx file system id"):
+        find_latest_backup(file_system_id="fs-xyz", region=REGION)
+    with pytest.raises(ValueError, match="volume_id 'vol-1' is not an FSx volume id"):
+        find_latest_backup(volume_id="vol-1", region=REGION)
+    assert dict(fsx.controls.inspect()["calls"]) == before
+
+
+def test_under_mocks_without_the_emulator_it_fails_at_once(monkeypatch: pytest.MonkeyPatch, mocks: None) -> None:
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL_FSX", raising=False)
+    with pytest.raises(BackupLookupError, match="find_latest_backup: DescribeBackups in us-east-2 would call AWS"):
+        find_latest_backup(file_system_id="fs-0123456789abcdef0", region=REGION)
+    assert aws.cached_clients() == 0
+
+
+def test_a_failed_look_up_is_one_paragraph(fsx: FsxAccount) -> None:
+    fs = new_file_system(fsx)
+    fsx.controls.inject_fault("DescribeBackups", "BadRequest", message="Injected refusal")
+    with pytest.raises(BackupLookupError) as raised:
+        find_latest_backup(file_system_id=fs, region=REGION)
+    assert isinstance(raised.value, pulumi.RunError)
+    assert raised.value.__cause__ is None and raised.value.__suppress_context__
