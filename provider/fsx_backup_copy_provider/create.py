@@ -13,7 +13,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CreateResult
 
-from . import tagging
+from . import engine_link, tagging
 from .admission import NoSlot
 from .claims import Claim, Claimed, Stage, is_own_unfinished, new_hand_over, request_token, sort_claimed
 from .context import Context
@@ -66,6 +66,12 @@ def hand_over(
     with calling(inputs.label, "TagResource/UntagResource (setting the copy's tags)", inputs.context()):
         tagging.apply(fsx, copy, tagging.desired(inputs.copy_tags, source_tags, inputs.tags))
     final = _reread(fsx, inputs, copy["BackupId"])
+    if engine_link.engine_is_gone():
+        raise BackupCopyError(
+            f"BackupCopy {inputs.label}: the pulumi process that asked for {final['BackupId']} has gone, so the "
+            "copy stays marked unfinished; the next `pulumi up` adopts it (after `pulumi cancel` if the stack is "
+            "locked)"
+        )
     hand_over_id = new_hand_over()
     with calling(inputs.label, "TagResource (marking the copy as handed to Pulumi)", inputs.context()):
         fsx.tag_resource(ResourceARN=final["ResourceARN"], Tags=[claim.at(Stage.RETURNED, hand_over_id).tag()])
