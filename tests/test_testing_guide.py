@@ -23,7 +23,7 @@ def guide_files() -> dict[str, str]:
 
 def test_the_guides_examples_pass_as_a_users_test_suite(tmp_path: Path) -> None:
     files = guide_files()
-    assert {"conftest.py", "test_program_unit.py", "test_copy_with_emulator.py"} <= set(files)
+    assert {"conftest.py", "test_program_unit.py", "test_copy_with_emulator.py", "test_rotation_unit.py"} <= set(files)
     for name, text in files.items():
         (tmp_path / name).write_text(text)
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **FAKE_ENV}
@@ -37,7 +37,7 @@ def test_the_guides_examples_pass_as_a_users_test_suite(tmp_path: Path) -> None:
         env=env,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert "3 passed" in result.stdout, result.stdout[-2000:]
+    assert "5 passed" in result.stdout, result.stdout[-2000:]
 
 
 def test_the_fixtures_the_guide_names_exist() -> None:

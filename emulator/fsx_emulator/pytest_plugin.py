@@ -90,3 +90,43 @@ def fsx_source_backup(fsx_emulator: FsxEmulator) -> Callable[..., str]:
         return str(backup["BackupId"])
 
     return make
+
+
+class FileSystemWithBackups:
+    """A file system in the emulator and its AVAILABLE backups, oldest first: what a rotation or look-up test needs."""
+
+    def __init__(self, emulator: FsxEmulator, region: str, file_system_id: str) -> None:
+        self.emulator, self.region, self.file_system_id = emulator, region, file_system_id
+        self.backup_ids: list[str] = []
+
+    def back_up(self, tags: dict[str, str] | None = None) -> str:
+        """A new AVAILABLE backup (a night's automatic backup, say); returns its id."""
+        fsx = self.emulator.client("fsx", self.region)
+        extra = {"Tags": [{"Key": k, "Value": v} for k, v in tags.items()]} if tags else {}
+        backup_id = str(fsx.create_backup(FileSystemId=self.file_system_id, **extra)["Backup"]["BackupId"])
+        described = fsx.describe_backups(BackupIds=[backup_id])["Backups"][0]
+        assert described["Lifecycle"] == "AVAILABLE", described["Lifecycle"]
+        self.backup_ids.append(backup_id)
+        return backup_id
+
+    def expire(self, backup_id: str) -> None:
+        """Delete a backup, as the source's retention does, while copies of it may live on."""
+        self.emulator.client("fsx", self.region).delete_backup(BackupId=backup_id)
+        self.backup_ids.remove(backup_id)
+
+
+@pytest.fixture
+def fsx_file_system(fsx_emulator: FsxEmulator) -> Callable[..., FileSystemWithBackups]:
+    """A factory ``make(region="us-east-1", backups=1, file_system_type="LUSTRE")``: a file system with that many
+    AVAILABLE backups (``.file_system_id``, ``.backup_ids`` oldest first, ``.back_up()``, ``.expire(id)``)."""
+
+    def make(region: str = "us-east-1", backups: int = 1, file_system_type: str = "LUSTRE") -> FileSystemWithBackups:
+        created = fsx_emulator.client("fsx", region).create_file_system(
+            FileSystemType=file_system_type, StorageCapacity=1200, SubnetIds=["subnet-0123456789abcdef0"]
+        )
+        file_system = FileSystemWithBackups(fsx_emulator, region, str(created["FileSystem"]["FileSystemId"]))
+        for _ in range(backups):
+            file_system.back_up()
+        return file_system
+
+    return make
