@@ -31,7 +31,7 @@ TYPE = "pulumi-python:dynamic/fsx:BackupCopy"
 
 
 def _workflow() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(WORKFLOW.read_text())
+    loaded: dict[Any, Any] = yaml.safe_load(WORKFLOW.read_text())
     loaded["on"] = loaded.pop(True, loaded.get("on"))  # YAML 1.1 reads the key `on` as true
     return loaded
 

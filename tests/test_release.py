@@ -63,7 +63,7 @@ def test_the_licence_pyproject_names_is_in_the_repository() -> None:
 
 
 def _release() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(RELEASE.read_text())
+    loaded: dict[Any, Any] = yaml.safe_load(RELEASE.read_text())
     loaded["on"] = loaded.pop(True, loaded.get("on"))  # YAML 1.1 reads the key `on` as true
     return loaded
 
