@@ -1,0 +1,41 @@
+"""The real-engine tier: runs whenever a Pulumi CLI can be had, else skips saying how to build one.
+
+``.ci/run`` sets FSX_BACKUP_COPY_REQUIRE_REAL_ENGINE=1, which turns that skip into a failure.
+"""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.cli.realengine import REQUIRE_VARIABLE, RealStack, cli_version, find_cli, required
+from tests.support import FsxAccount
+
+NO_CLI = "no pulumi CLI: `make pulumi` builds one from Go modules into .cache/pulumi (needs Go 1.26+)"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/cli/" in item.nodeid:
+            item.add_marker(pytest.mark.cli)
+
+
+@pytest.fixture(scope="session")
+def real_cli() -> Path:
+    cli = find_cli()
+    if cli is None:
+        if required():
+            pytest.fail(f"{REQUIRE_VARIABLE} is set but there is {NO_CLI}", pytrace=False)
+        pytest.skip(NO_CLI)
+    assert cli_version(cli).startswith("v3."), f"{cli} does not report a v3 version (unstamped build?)"
+    return cli
+
+
+@pytest.fixture
+def real_stack(real_cli: Path, server_account: FsxAccount, tmp_path: Path) -> Iterator[RealStack]:
+    """A fresh stack against the emulator process; any provider process the engine left behind is ended after."""
+    assert server_account.endpoint_url
+    stack = RealStack(cli=real_cli, root=tmp_path, endpoint=server_account.endpoint_url)
+    stack.extra_env["PULUMI_DEBUG_GRPC"] = str(tmp_path / "grpc.log")
+    yield stack
+    stack.end_leftover_processes()
