@@ -107,3 +107,43 @@ def test_an_adopted_copy_is_never_adopted_again_as_an_unfinished_create(fsx: Fsx
 def test_adopt_backup_id_is_checked_like_any_backup_id(context: Context) -> None:
     result = BackupCopyProvider(context).check({}, copy_inputs("backup-0123456789abcdef0", adoptBackupId="bkp-1"))
     assert [f.property for f in result.failures] == ["adoptBackupId"]
+
+
+@pytest.mark.parametrize(
+    ("owner", "says", "tag_key"),
+    [
+        ("another resource", "is managed by another BackupCopy resource", "pulumi-fsx-backup-copy:claim"),
+        ("a rotation", "belongs to a BackupCopyRotation", "pulumi-fsx-rotation:name"),
+    ],
+)
+def test_adopting_a_copy_that_belongs_to_someone_else_fails_and_says_how_to_release_it(
+    fsx: FsxAccount, context: Context, owner: str, says: str, tag_key: str
+) -> None:
+    """The owner's copy keeps its tags and its claim; only removing the named tag by hand releases it."""
+    source = fsx.source_backup(SRC)
+    if owner == "another resource":
+        theirs = BackupCopyProvider(context).create(
+            BackupCopyProvider().check({}, copy_inputs(source, resourceIdentity="other/prod/their-copy")).inputs
+        )
+        backup_id = theirs.id or ""
+    else:
+        backup_id = hand_made_copy(fsx, source, Tags=[{"Key": tag_key, "Value": "proj/prod/nightly"}])
+        fsx.wait_available(DST, backup_id)
+    before = fsx.client(DST).describe_backups(BackupIds=[backup_id])["Backups"][0]["Tags"]
+    with pytest.raises(BackupCopyError) as caught:
+        BackupCopyProvider(context).create(adopting(source, backup_id, tags={"env": "mine"}))
+    message = str(caught.value)
+    assert says in message and "not adopted" in message, message
+    assert f"untag-resource --resource-arn arn:aws:fsx:{DST}:" in message and f"--tag-keys {tag_key}" in message
+    assert fsx.client(DST).describe_backups(BackupIds=[backup_id])["Backups"][0]["Tags"] == before
+
+    arn = fsx.client(DST).describe_backups(BackupIds=[backup_id])["Backups"][0]["ResourceARN"]
+    fsx.client(DST).untag_resource(ResourceARN=arn, TagKeys=[tag_key])  # released deliberately
+    assert BackupCopyProvider(context).create(adopting(source, backup_id)).id == backup_id
+
+
+def test_adopting_with_no_room_for_the_claim_fails_naming_the_tags(fsx: FsxAccount, context: Context) -> None:
+    source = fsx.source_backup(SRC, tags={f"s{i:02d}": "v" for i in range(49)})
+    made = hand_made_copy(fsx, source)
+    with pytest.raises(BackupCopyError, match=r"was not adopted: the copy would get 51 tags.*set copyTags to false"):
+        BackupCopyProvider(context).create(adopting(source, made, copyTags=True, tags={"env": "dr"}))
