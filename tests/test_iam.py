@@ -13,15 +13,17 @@ create action (FSx user guides, "Grant permission to tag resources during creati
 import fnmatch
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import pulumi
 import pytest
 
 from fsx_backup_copy_provider import BackupCopyProvider, aws
 from fsx_backup_copy_provider.context import Context
 from fsx_backup_copy_provider.waiter import VirtualClock
+from pulumi_fsx_backup_copy import BackupCopyRotation
 from tests.support import ACCOUNT_ID, ROOT, FsxAccount
 
 SRC, DST = "us-east-2", "us-west-2"
@@ -228,10 +230,214 @@ def test_fsx_may_use_the_customer_managed_keys_on_both_sides() -> None:
 
 def test_iam_doc_names_every_action_and_placeholder_of_the_policies() -> None:
     doc = DOC.read_text()
-    for path in (DEPLOY, DRIFT):
+    for path in (
+        DEPLOY,
+        DRIFT,
+        ROOT / "docs" / "iam" / "rotation-deploy-policy.json",
+        ROOT / "docs" / "iam" / "rotation-drift-policy.json",
+    ):
         assert f"iam/{path.name}" in doc
         text = path.read_text()
         for action in {a for s in json.loads(text)["Statement"] for a in _listed(s["Action"])}:
             assert f"`{action}`" in doc, action
         for placeholder in set(re.findall(r"[A-Z]+(?:_[A-Z]+)+", text)):
             assert f"`{placeholder}`" in doc, placeholder
+
+
+# ------------------------------------------------------------------------------------------------ the rotation
+DR1, DR2 = "us-west-2", "us-east-1"
+ROTATION_DEPLOY = ROOT / "docs" / "iam" / "rotation-deploy-policy.json"
+ROTATION_DRIFT = ROOT / "docs" / "iam" / "rotation-drift-policy.json"
+COPY_TYPE = "pulumi-python:dynamic/fsx:BackupCopy"
+
+
+@pytest.fixture
+def rotation_recorder(inprocess_account: FsxAccount) -> Iterator[Recorder]:
+    """As ``recorder``, in the source Region and both DR Regions: the look-ups use the same cached clients."""
+    from fsx_emulator import control
+
+    clock = VirtualClock()
+    control.use_clock(clock.now)
+    recording = Recorder(inprocess_account, Context(clock=clock))
+    aws.clear_cache()
+    for service in ("fsx", "kms"):
+        for region in (SRC, DR1, DR2):
+            client = aws.client(service, region, None)
+            prefix = client.meta.service_model.signing_name
+
+            def handler(prefix: str = prefix, region: str = region, **kwargs: Any) -> None:
+                recording.record(prefix, region, **kwargs)
+
+            client.meta.events.register("before-parameter-build.*.*", handler)
+    yield recording
+    aws.clear_cache()
+
+
+class Declared(pulumi.runtime.Mocks):
+    """The children a rotation declares, by name, with their inputs as the engine would send them."""
+
+    def __init__(self) -> None:
+        self.copies: dict[str, dict[str, Any]] = {}
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        if args.typ == COPY_TYPE:
+            self.copies[args.name] = {k: v for k, v in args.inputs.items() if k != "__provider"}
+        return f"{args.name}-id", {**args.inputs, "backupId": f"{args.name}-id"}
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
+        return {}, None
+
+
+class RotationStack:
+    """A stack with one BackupCopyRotation: each run executes the program (its look-ups reach the emulator), then
+    sends the provider what the engine would: check and create for new children, delete for removed ones."""
+
+    def __init__(self, recorder: Recorder, file_system_id: str) -> None:
+        self.recorder, self.file_system_id = recorder, file_system_id
+        self.provider = BackupCopyProvider(recorder.context)
+        self.tags = {"purpose": "disaster-recovery"}
+        self.state: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {}  # name -> (id, outputs, inputs)
+
+    def program(self) -> dict[str, dict[str, Any]]:
+        declared = Declared()
+        pulumi.runtime.set_mocks(declared, project="dr", stack="prod", preview=False)
+
+        @pulumi.runtime.test
+        def run() -> Any:
+            return BackupCopyRotation(
+                "nightly",
+                file_system_id=self.file_system_id,
+                source_region=SRC,
+                regions=[DR1, DR2],
+                keep=1,
+                kms_key_ids={DR1: "alias/dr-west", DR2: "alias/dr-east"},
+                tags=self.tags,
+            ).copies
+
+        run()
+        return declared.copies
+
+    def up(self) -> None:
+        declared = self.program()
+        for name, inputs in declared.items():
+            if name not in self.state:
+                checked = self.provider.check({}, inputs)
+                assert checked.failures == []
+                created = self.provider.create(checked.inputs)
+                self.state[name] = (created.id or "", created.outs or {}, checked.inputs)
+                continue
+            copy_id, outs, old = self.state[name]
+            news = self.provider.check(old, inputs).inputs
+            if self.provider.diff(copy_id, outs, news).changes:  # tags changed: an in-place update
+                updated = self.provider.update(copy_id, outs, news)
+                self.state[name] = (copy_id, updated.outs or outs, news)
+        self.destroy(keep=set(declared))
+
+    def drift(self) -> None:
+        """pulumi preview --refresh: the program, a read of every child, the diffs (one with a renamed alias)."""
+        declared = self.program()
+        for name, (copy_id, recorded, inputs) in self.state.items():
+            outs = self.provider.read(copy_id, recorded).outs or recorded
+            for change in ({}, {"kmsKeyId": f"alias/{'dr-west' if DR1 in name else 'dr-east'}-renamed"}):
+                news = self.provider.check(inputs, {**declared[name], **change}).inputs
+                self.provider.diff(copy_id, outs, news)
+
+    def destroy(self, keep: Collection[str] = ()) -> None:
+        for name in [n for n in self.state if n not in keep]:
+            copy_id, outs, _ = self.state.pop(name)
+            self.provider.delete(copy_id, outs)
+
+
+def _rotation_lifecycle(recorder: Recorder) -> dict[str, str]:
+    """Three nights of rotation (keep=1, so the third deletes), a drift check between, then destroy."""
+    account = recorder.account
+    source_key = account.kms_key(SRC, alias="alias/source")
+    keys = {DR1: account.kms_key(DR1, alias="alias/dr-west"), DR2: account.kms_key(DR2, alias="alias/dr-east")}
+    for region, key in keys.items():
+        name = "alias/dr-west-renamed" if region == DR1 else "alias/dr-east-renamed"
+        account.client(region, "kms").create_alias(AliasName=name, TargetKeyId=key["KeyId"])
+    fsx = account.client(SRC)
+    file_system = fsx.create_file_system(
+        FileSystemType="LUSTRE",
+        StorageCapacity=1200,
+        SubnetIds=["subnet-0123456789abcdef0"],
+        KmsKeyId=source_key["Arn"],
+    )["FileSystem"]["FileSystemId"]
+    stack = RotationStack(recorder, file_system)
+
+    def night() -> None:
+        account.wait_available(SRC, fsx.create_backup(FileSystemId=file_system)["Backup"]["BackupId"])
+
+    night()
+    recorder.phase = "deploy"
+    stack.up()
+    recorder.phase = "drift"
+    stack.drift()
+    recorder.phase = "deploy"
+    night()
+    stack.up()
+    stack.tags = {"team": "storage"}  # a tag dropped and one added: every kept copy is updated in place
+    night()
+    stack.up()
+    stack.destroy()
+    return {
+        "ACCOUNT_ID": ACCOUNT_ID,
+        "SOURCE_REGION": SRC,
+        "FIRST_DR_REGION": DR1,
+        "SECOND_DR_REGION": DR2,
+        "SOURCE_KEY_ID": source_key["KeyId"],
+        "FIRST_DR_KEY_ID": keys[DR1]["KeyId"],
+        "SECOND_DR_KEY_ID": keys[DR2]["KeyId"],
+    }
+
+
+@pytest.fixture
+def rotation_lifecycle(rotation_recorder: Recorder) -> tuple[list[Call], dict[str, str]]:
+    values = _rotation_lifecycle(rotation_recorder)
+    return rotation_recorder.calls, values
+
+
+def test_rotation_deploy_policy_allows_every_call_a_rotation_makes(
+    rotation_lifecycle: tuple[list[Call], dict[str, str]],
+) -> None:
+    calls, values = rotation_lifecycle
+    statements = _policy(ROTATION_DEPLOY, values)
+    actions = {c.action for c in calls}
+    assert {"fsx:CopyBackup", "fsx:DeleteBackup", "fsx:TagResource", "kms:DescribeKey"} <= actions, actions
+    # The look-ups describe in the source Region and in every DR Region.
+    assert {c.region for c in calls if c.action == "fsx:DescribeBackups"} == {SRC, DR1, DR2}
+    refused = [c for c in calls if not any(_applies_to_direct_call(s, c) for s in statements)]
+    assert refused == [], refused
+    assert _granted_directly(statements) == actions
+
+
+def test_rotation_drift_policy_allows_the_look_ups_refresh_and_preview_and_nothing_that_writes(
+    rotation_lifecycle: tuple[list[Call], dict[str, str]],
+) -> None:
+    calls, values = rotation_lifecycle
+    statements = _policy(ROTATION_DRIFT, values)
+    drift = [c for c in calls if c.phase == "drift"]
+    assert {c.region for c in drift if c.action == "fsx:DescribeBackups"} == {SRC, DR1, DR2}
+    assert not {c.action for c in drift} & WRITES
+    refused = [c for c in drift if not any(_applies_to_direct_call(s, c) for s in statements)]
+    assert refused == [], refused
+    assert _granted_directly(statements) == {c.action for c in drift}
+
+
+def test_fsx_may_use_the_rotations_keys_in_every_region() -> None:
+    values = {"ACCOUNT_ID": ACCOUNT_ID, "SOURCE_REGION": SRC, "FIRST_DR_REGION": DR1, "SECOND_DR_REGION": DR2}
+    values |= {"SOURCE_KEY_ID": "src-key", "FIRST_DR_KEY_ID": "dr1-key", "SECOND_DR_KEY_ID": "dr2-key"}
+    via_fsx = [s for s in _policy(ROTATION_DEPLOY, values) if "kms:ViaService" in json.dumps(s.get("Condition", {}))]
+    assert {a for s in via_fsx for a in _listed(s["Action"])} == FSX_SIDE_KMS
+    keys = {f"arn:aws:kms:{r}:{ACCOUNT_ID}:key/{k}" for r, k in ((SRC, "src-key"), (DR1, "dr1-key"), (DR2, "dr2-key"))}
+    for statement in via_fsx:
+        assert set(_listed(statement["Resource"])) == keys
+        services = set(_listed(statement["Condition"]["StringEquals"]["kms:ViaService"]))
+        assert services == {f"fsx.{r}.amazonaws.com" for r in (SRC, DR1, DR2)}
+
+
+def test_the_rotation_policies_grant_what_the_copy_policies_do_in_every_region() -> None:
+    """BackupCopy's policies may gain actions (the rotation's children are BackupCopy resources): keep in step."""
+    for copy, rotation in ((DEPLOY, ROTATION_DEPLOY), (DRIFT, ROTATION_DRIFT)):
+        granted = {a for s in json.loads(copy.read_text())["Statement"] for a in _listed(s["Action"])}
+        assert granted == {a for s in json.loads(rotation.read_text())["Statement"] for a in _listed(s["Action"])}
