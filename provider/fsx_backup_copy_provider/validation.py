@@ -5,6 +5,7 @@ Each problem is a predicate that reads as a sentence after the property's name (
 bundled endpoint data, so a Region newer than the installed botocore is unknown until botocore is upgraded.
 """
 
+import difflib
 import functools
 import re
 import unicodedata
@@ -88,14 +89,13 @@ def check_region(value: Any) -> str | None:
     partition = partition_of(value)
     if partition in fsx_regions() and value in fsx_regions()[partition]:
         return None
-    if partition is None:
-        known = "; ".join(f"{name}: {', '.join(regions)}" for name, regions in fsx_regions().items() if regions)
+    known = fsx_regions().get(partition, ()) if partition else [r for rs in fsx_regions().values() for r in rs]
+    nearest = difflib.get_close_matches(value, known, n=3, cutoff=0.6)  # a typo: name what was probably meant
+    if nearest:
+        hint = f"did you mean {nearest[0] if len(nearest) == 1 else ', '.join(nearest[:-1]) + ' or ' + nearest[-1]}?"
     else:
-        known = f"{partition}: {', '.join(fsx_regions().get(partition, ())) or 'none'}"
-    return (
-        f"'{value}' is not a Region where FSx is available according to {regions_source()} ({known}); "
-        "if it is a Region newer than that botocore, upgrade botocore (pip install --upgrade botocore boto3)"
-    )
+        hint = "if it is a Region newer than that botocore, upgrade botocore (pip install --upgrade botocore boto3)"
+    return f"'{value}' is not a Region where FSx is available according to {regions_source()}; {hint}"
 
 
 def check_kms_key(value: Any, destination_region: str | None) -> str | None:

@@ -130,12 +130,20 @@ def test_no_failure_repeats_its_property_name() -> None:
             assert not rest.lower().startswith(("the ", prop.lower(), "tag key", "tags ")), (case, reason)
 
 
-@pytest.mark.parametrize("region", ["us-west-9", "eu-foo-1"])
-def test_unknown_region_names_the_list_source_and_says_to_upgrade_botocore(region: str) -> None:
+@pytest.mark.parametrize(
+    ("region", "nearest"),
+    [("us-west-9", "us-west-2, us-west-1 or us-east-2"), ("cn-north-9", "cn-north-1 or cn-northwest-1")],
+)
+def test_a_region_typo_names_the_nearest_regions_of_its_partition(region: str, nearest: str) -> None:
     [(prop, reason)] = failures({**GOOD, "region": region})
     assert prop == "region" and reason.startswith(f"region '{region}' is not a Region where FSx is available")
-    assert f"botocore {botocore.__version__}" in reason and "upgrade botocore" in reason
-    assert "us-west-2" in reason  # the known Regions of the partition are listed
+    assert f"botocore {botocore.__version__}" in reason and reason.endswith(f"; did you mean {nearest}?")
+    assert "upgrade botocore" not in reason and "eu-west-1" not in reason  # no list of every Region
+
+
+def test_an_unknown_region_like_no_other_says_to_upgrade_botocore() -> None:
+    [(prop, reason)] = failures({**GOOD, "region": "xx-nowhere-1"})
+    assert prop == "region" and f"botocore {botocore.__version__}" in reason and "upgrade botocore" in reason
 
 
 def test_every_region_botocore_knows_for_fsx_passes() -> None:
