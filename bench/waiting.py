@@ -161,6 +161,15 @@ def heartbeat(fsx: Any, source: str) -> dict[str, Any]:
     return results
 
 
+def _goal_met(progress: str, duration: float, row: dict[str, Any]) -> bool:
+    """The goal in force (docs/performance.md): every copy is noticed within 60 s; with progress rising, copies of
+    20 min and longer also take at most a fifth of a fixed 30 s poll's calls at no worse median lag. Without
+    progress only the 60 s bound applies: it needs a call a minute, half of a 30 s poll's calls."""
+    ours, fixed = row["ours"], row["fixed 30 s"]
+    fewer_calls = row["calls_vs_fixed"] <= 0.2 and ours["lag_median_s"] <= fixed["lag_median_s"]
+    return ours["lag_max_s"] <= 60 and (progress != "rising" or duration < 1200 or fewer_calls)
+
+
 def run() -> dict[str, Any]:
     results, _, _ = run_all()
     return results
@@ -192,9 +201,7 @@ def run_all() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
                     }
                 ours, fixed = row["ours"], row["fixed 30 s"]
                 row["calls_vs_fixed"] = round(ours["calls_median"] / fixed["calls_median"], 3)
-                row["goal_met"] = (
-                    duration < 1200 or (row["calls_vs_fixed"] <= 0.2 and ours["lag_median_s"] <= fixed["lag_median_s"])
-                ) and ours["lag_max_s"] <= 60
+                row["goal_met"] = _goal_met(progress, duration, row)
                 results[f"{label}, progress {progress}"] = row
         resumed, beats = resumed_waits(fsx, source), heartbeat(fsx, source)
         control.reset()
