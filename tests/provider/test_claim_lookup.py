@@ -32,3 +32,27 @@ def test_create_looks_for_its_copies_without_any_filter_and_finds_a_cross_region
     assert [b["BackupId"] for b in fsx.backups() if b["SourceBackupId"] == source] == [rerun.id]
     lookups = [params for params in listed if "BackupIds" not in params]
     assert lookups and all("Filters" not in params for params in lookups), lookups
+
+
+def test_a_copy_read_into_state_unfinished_is_marked_returned_and_never_adopted(
+    fsx: FsxAccount, context: Context
+) -> None:
+    """A refresh that imported a pending create reads a copy whose claim still says creating: the Read marks it
+    returned, so the next olds-less create (a replacement) makes a new copy instead of taking it back."""
+    source = fsx.source_backup(SRC)
+    inputs = BackupCopyProvider().check({}, copy_inputs(source, customTimeouts={"create": "10s"})).inputs
+    fsx.controls.set_pace(ticks=50)
+    with pytest.raises(BackupCopyError, match="left running"):
+        BackupCopyProvider(context).create(inputs)
+    fsx.controls.set_pace(ticks=1, in_progress=True)
+    [pending] = [b for b in fsx.backups() if b["SourceBackupId"] == source]
+    outputs = {"backupId": pending["BackupId"], "region": DST, "appliedInputs": {"region": DST}}
+
+    read = BackupCopyProvider(context).read(pending["BackupId"], outputs)
+
+    assert read.id == pending["BackupId"]
+    [marked] = [b for b in fsx.backups() if b["SourceBackupId"] == source]
+    assert ".returned." in marked["Tags"]["pulumi-fsx-backup-copy:claim"]
+    new = BackupCopyProvider(context).create(inputs)
+    assert new.id != pending["BackupId"]
+    assert {b["BackupId"] for b in fsx.backups() if b["SourceBackupId"] == source} == {pending["BackupId"], new.id}
