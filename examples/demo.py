@@ -7,8 +7,6 @@ leaves no process behind.
 """
 
 import os
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -18,7 +16,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from pulumi import automation as auto  # noqa: E402
+
 from fsx_emulator.client import EmulatorClient  # noqa: E402
+from tests.cli.realengine import cli_version, find_cli  # noqa: E402
 from tests.engine import scenarios  # noqa: E402
 from tests.engine.harness import host_env  # noqa: E402
 from tests.support import EmulatorProcess, FsxAccount, start_emulator  # noqa: E402
@@ -172,94 +173,107 @@ def _destroyed(account: FsxAccount, errors: dict[str, str]) -> str:
     return "pulumi destroy: every copy of the rotation is deleted"
 
 
-def run_with_cli(account: FsxAccount, pulumi: str) -> None:
+def run_with_cli(account: FsxAccount, cli: Path) -> None:
+    """The same story through the real engine: the CLI runs each example as an inline program (Automation API)."""
+    from fsx_backup_copy_provider import aws
+    from tests.cli.realengine import RealStack
+
     assert account.endpoint_url
     source = account.source_backup(scenarios.SOURCE_REGION, tags={"team": "storage"})
     account.kms_key(scenarios.DR_REGION, alias="alias/dr-one")
     account.kms_key(scenarios.DR_REGION, alias="alias/dr-two")
     with tempfile.TemporaryDirectory() as home:
-        project = Path(home) / "cross-region-dr"
-        shutil.copytree(scenarios.EXAMPLE, project)
-        yaml = project / "Pulumi.yaml"
-        yaml.write_text(
-            yaml.read_text().replace("    toolchain: pip\n    virtualenv: venv\n", f"    virtualenv: {sys.prefix}\n")
-        )
-        env = {
-            **host_env(account.endpoint_url, time_scale=TIME_SCALE),
-            "PULUMI_CONFIG_PASSPHRASE": "demo",
-            "PULUMI_BACKEND_URL": f"file://{home}",
-            "PULUMI_SKIP_UPDATE_CHECK": "true",
-            "PYTHONPATH": str(ROOT),
-        }
+        dr = RealStack(cli=cli, root=Path(home) / "dr", endpoint=account.endpoint_url, time_scale=TIME_SCALE)
+        dr.project_dir, dr.echo = scenarios.EXAMPLE, show_cli_line
+        dr.set_config({"sourceBackupId": source, "kmsKeyId": "alias/dr-one"})
+        say(f"  source backup {source} in {scenarios.SOURCE_REGION}; DR keys alias/dr-one, alias/dr-two")
 
-        def cli(*args: str) -> str:
-            result = subprocess.run(
-                [pulumi, *args], cwd=project, env=env, capture_output=True, text=True, timeout=300, check=False
-            )
-            print("\n".join(f"          │ {line}" for line in result.stdout.splitlines()[-12:]), flush=True)
-            assert result.returncode == 0, result.stderr
-            return f"pulumi {' '.join(args)}: exit 0"
+        def copies() -> list[dict[str, object]]:
+            return [b for b in account.backups() if b["SourceBackupId"] == source]
 
-        for args in (
-            ("stack", "init", "dr"),
-            ("config", "set", "aws:region", scenarios.DR_REGION),
-            ("config", "set", "sourceBackupId", source),
-            ("config", "set", "sourceRegion", scenarios.SOURCE_REGION),
-            ("config", "set", "kmsKeyId", "alias/dr-one"),
-        ):
-            cli(*args)
-        step("pulumi up", lambda: cli("up", "--yes", "--skip-preview"))
-        step("pulumi preview --expect-no-changes", lambda: cli("preview", "--expect-no-changes"))
-        arn = next(b for b in account.backups() if b["SourceBackupId"] == source)
-        account.client(scenarios.DR_REGION).tag_resource(
-            ResourceARN=f"arn:aws:fsx:{scenarios.DR_REGION}:123456789012:backup/{arn['BackupId']}",
-            Tags=[{"Key": "purpose", "Value": "edited-in-console"}],
-        )
-        step("out-of-band tag change, then pulumi preview --refresh", lambda: cli("preview", "--refresh", "--diff"))
-        cli("config", "set", "--path", "tags.team", "storage")
-        step("pulumi up --refresh with a tag change", lambda: cli("up", "--yes", "--refresh", "--skip-preview"))
-        cli("config", "set", "kmsKeyId", "alias/dr-two")
-        step("pulumi up with a KMS change (replacement)", lambda: cli("up", "--yes", "--skip-preview"))
-        step("pulumi destroy", lambda: cli("destroy", "--yes", "--skip-preview"))
-        left = [b for b in account.backups() if b["SourceBackupId"] == source]
-        assert left == [], left
+        def up() -> str:
+            copy_id = dr.up().outputs["copyId"].value
+            assert [c["BackupId"] for c in copies()] == [copy_id], copies()
+            return f"created {copy_id} (AVAILABLE)"
 
-        rotation = Path(home) / "scheduled-dr"
-        shutil.copytree(ROTATION, rotation)
-        yaml = rotation / "Pulumi.yaml"
-        yaml.write_text(
-            yaml.read_text().replace("    toolchain: pip\n    virtualenv: venv\n", f"    virtualenv: {sys.prefix}\n")
-        )
+        def preview() -> str:
+            dr.preview(expect_no_changes=True)
+            return "pulumi preview --expect-no-changes: no changes"
 
-        def rotate(*args: str) -> str:
-            result = subprocess.run(
-                [pulumi, *args], cwd=rotation, env=env, capture_output=True, text=True, timeout=300, check=False
-            )
-            assert result.returncode == 0, result.stderr
-            return f"pulumi {' '.join(args)}: exit 0"
+        def drift() -> str:
+            [copy] = copies()
+            arn = f"arn:aws:fsx:{scenarios.DR_REGION}:123456789012:backup/{copy['BackupId']}"
+            tag = [{"Key": "purpose", "Value": "edited-in-console"}]
+            account.client(scenarios.DR_REGION).tag_resource(ResourceARN=arn, Tags=tag)
+            changes = dr.preview(refresh=True).change_summary
+            assert changes.get(auto.OpType.UPDATE) == 1, changes
+            return "someone changed tag purpose by hand; pulumi preview --refresh shows 1 update"
 
-        rotate("stack", "init", "dr")
-        rotate("config", "set", "aws:region", scenarios.SOURCE_REGION)
-        rotate("config", "set", "keep", str(ROTATION_KEEP))
+        def tag_update() -> str:
+            dr.set_config({"tags": '{"team": "storage", "tier": "gold"}'})
+            before = [c["BackupId"] for c in copies()]
+            dr.up(refresh=True)
+            [copy] = copies()
+            assert [copy["BackupId"]] == before and copy["Tags"]["purpose"] == "disaster-recovery", copy  # type: ignore[index]
+            return f"updated in place, same copy {copy['BackupId']}"
 
-        def up(day: int, file_system: str) -> None:
-            rotate("config", "set", "fileSystemId", file_system)
-            rotate("config", "set", "sourceRegion", scenarios.SOURCE_REGION)
-            rotate("up", "--yes")
+        def kms_change() -> str:
+            [old] = copies()
+            dr.set_config({"kmsKeyId": "alias/dr-two"})
+            new = dr.up().outputs["copyId"].value
+            assert [c["BackupId"] for c in copies()] == [new] != [old["BackupId"]]
+            return f"replaced: created {new} with alias/dr-two, then deleted {old['BackupId']}"
 
-        say("▶ DR rotation: examples/scheduled-dr")
-        rotation_days(account, up)
-        step("pulumi destroy", lambda: rotate("destroy", "--yes", "--skip-preview"))
+        def destroy() -> str:
+            dr.destroy()
+            assert copies() == [], copies()
+            return "pulumi destroy: no copy of the source is left in any Region"
+
+        step("pulumi up: create the copy (CopyBackup, then wait for AVAILABLE)", up)
+        step("pulumi preview (nothing changed)", preview)
+        step("out-of-band tag change, then pulumi preview --refresh", drift)
+        step("pulumi up --refresh with a tag change", tag_update)
+        step("pulumi up with kmsKeyId alias/dr-two (a replacing change)", kms_change)
+        step("pulumi destroy", destroy)
+        dr.end_leftover_processes()
+
+        say("▶ DR rotation: examples/scheduled-dr (BackupCopyRotation)")
+        rotation = RealStack(cli=cli, root=Path(home) / "rotation", endpoint=account.endpoint_url)
+        rotation.project_dir, rotation.echo, rotation.time_scale = ROTATION, show_cli_line, TIME_SCALE
+        rotation.set_config({"keep": str(ROTATION_KEEP), "sourceRegion": scenarios.SOURCE_REGION})
+        os.environ["AWS_ENDPOINT_URL"] = account.endpoint_url  # the inline program's look-ups run in this process
+        aws.clear_cache()
+        try:
+
+            def rotate(day: int, file_system: str) -> None:
+                rotation.set_config({"fileSystemId": file_system})
+                rotation.up()
+
+            rotation_days(account, rotate)
+            step("pulumi destroy", lambda: _destroyed(account, {} if rotation.destroy().summary else {"": "?"}))
+        finally:
+            del os.environ["AWS_ENDPOINT_URL"]
+            rotation.end_leftover_processes()
+
+
+def show_cli_line(line: str) -> None:
+    text = line.strip()
+    if text.startswith(("info:", "warning:", "error:")) and "BackupCopy" in text:
+        print(f"          │ {text}", flush=True)
 
 
 def main() -> int:
-    pulumi = shutil.which("pulumi")
+    pulumi = find_cli()
     if pulumi:
-        print(f"make demo: using the pulumi CLI at {pulumi} (local file backend) against a local FSx emulator.")
+        print(
+            f"make demo: driving the real Pulumi engine: the pulumi CLI {cli_version(pulumi)} at {pulumi}, each "
+            "example run as an inline program (Automation API), local file backend, against a local FSx emulator."
+        )
     else:
         print(
-            "make demo: no pulumi CLI on PATH, so this drives the SDK's own dynamic-provider host (python -u -m "
-            "pulumi.dynamic) through the engine harness in tests/engine, with the gRPC calls the CLI would send."
+            "make demo: no pulumi CLI (`make pulumi` builds one), so this drives the SDK's own dynamic-provider host "
+            "(python -u -m pulumi.dynamic) through the engine harness in tests/engine, with the gRPC calls the CLI "
+            "would send."
         )
     emulator: EmulatorProcess | None = None
     try:

@@ -8,6 +8,7 @@ taint``, ``cancel``, ``stack export``) run the same CLI in the stack's workspace
 
 import json
 import os
+import runpy
 import shutil
 import signal
 import subprocess
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pulumi import automation as auto
 
 from tests.support import FAKE_ENV, ROOT
@@ -71,8 +73,12 @@ class RealStack:
     time_scale: float = 0.01
     extra_env: dict[str, str] = field(default_factory=dict)
     program: Program | None = None
+    # A project directory (Pulumi.yaml, Pulumi.<stack>.yaml, __main__.py) to run as it stands: copied into the
+    # workspace, its config and defaults apply, and its __main__.py is the inline program.
+    project_dir: Path | None = None
     marker: str = field(default_factory=lambda: uuid.uuid4().hex)
     outputs: list[str] = field(default_factory=list)
+    echo: Callable[[str], None] | None = None  # also handed every line the CLI prints (make demo shows some)
     _stack: auto.Stack | None = None
 
     # -- set-up --------------------------------------------------------------------------------------------------
@@ -106,8 +112,13 @@ class RealStack:
     @property
     def stack(self) -> auto.Stack:
         if self._stack is None:
-            for folder in ("home", "backend", "work"):
+            for folder in ("home", "backend"):
                 (self.root / folder).mkdir(parents=True, exist_ok=True)
+            if self.project_dir is not None:
+                shutil.copytree(self.project_dir, self.work_dir, ignore=shutil.ignore_patterns("venv", "__pycache__"))
+                self.project = yaml.safe_load((self.work_dir / "Pulumi.yaml").read_text())["name"]
+                self.program = self.program or main_module(self.work_dir / "__main__.py")
+            self.work_dir.mkdir(exist_ok=True)
             self._stack = auto.create_or_select_stack(
                 self.name,
                 project_name=self.project,
@@ -135,6 +146,8 @@ class RealStack:
     # -- the user's commands -------------------------------------------------------------------------------------
     def _collect(self, line: str) -> None:
         self.outputs.append(line)
+        if self.echo is not None:
+            self.echo(line)
 
     def up(self, program: Program | None = None, **options: Any) -> auto.UpResult:
         if program is not None:
@@ -203,6 +216,15 @@ class RealStack:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 continue
+
+
+def main_module(path: Path) -> Program:
+    """A project's ``__main__.py`` as an inline program: run afresh each time the engine runs the program."""
+
+    def program() -> None:
+        runpy.run_path(str(path), run_name="__main__")
+
+    return program
 
 
 def _processes() -> Iterator[tuple[int, bytes]]:

@@ -5,12 +5,13 @@ import os
 import signal
 import time
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from pulumi import automation as auto
 
 from tests.cli import programs
-from tests.cli.realengine import Background, RealStack, cli_children
+from tests.cli.realengine import Background, Program, RealStack, cli_children
 from tests.support import FsxAccount
 
 SOURCE, DR = "us-east-2", "us-west-2"
@@ -25,11 +26,11 @@ def eventually(condition: Callable[[], bool], timeout: float = 60.0) -> None:
         time.sleep(0.05)
 
 
-def copies_of(account: FsxAccount, source: str) -> list[dict[str, object]]:
+def copies_of(account: FsxAccount, source: str) -> list[dict[str, Any]]:
     return [b for b in account.backups() if b["SourceBackupId"] == source]
 
 
-def one_copy(real_stack: RealStack, server_account: FsxAccount) -> tuple[str, programs.Program]:
+def one_copy(real_stack: RealStack, server_account: FsxAccount) -> tuple[str, Program]:
     source = server_account.source_backup(SOURCE)
     real_stack.set_config({"aws:region": DR})
     return source, programs.copies(programs.Copy("dr-copy", {"source_backup_id": source, "source_region": SOURCE}))

@@ -1,5 +1,7 @@
 """A copy's whole life through the real engine, checked against what exists in the emulator after each command."""
 
+from typing import Any
+
 import pytest
 from pulumi import automation as auto
 
@@ -12,7 +14,7 @@ SOURCE, DR = "us-east-2", "us-west-2"
 CLAIM = "pulumi-fsx-backup-copy:claim"
 
 
-def copies_of(account: FsxAccount, source: str) -> list[dict[str, object]]:
+def copies_of(account: FsxAccount, source: str) -> list[dict[str, Any]]:
     return [b for b in account.backups() if b["SourceBackupId"] == source]
 
 
@@ -36,7 +38,7 @@ def test_basic_up_preview_drift_update_replace_destroy(real_stack: RealStack, se
     assert drift.change_summary.get(auto.OpType.UPDATE) == 1, drift.change_summary
 
     updated = real_stack.up(refresh=True)
-    assert updated.summary.resource_changes is not None and updated.summary.resource_changes.get("update") == 1
+    assert (updated.summary.resource_changes or {}).get(auto.OpType.UPDATE) == 1
     [same] = copies_of(server_account, source)
     assert same["BackupId"] == copy["BackupId"] and same["Tags"]["team"] == "a"
 
