@@ -53,6 +53,15 @@ def main(argv: list[str] | None = None) -> int:
         print(missing_extra("fsx-emulator", error), file=sys.stderr)
         return 2
 
+    # From here on SIGINT/SIGTERM end the command cleanly, also while it is still starting.
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+
     # Bound before anything else starts, so a taken port ends the command at once with a non-zero status.
     try:
         listening = serving.bind(args.host, args.port)
@@ -74,14 +83,6 @@ def main(argv: list[str] | None = None) -> int:
         control.set_pace(seconds=args.backup_seconds, model="fsx::backup")
     if args.record_responses:
         control.record_responses(True)
-
-    stop = threading.Event()
-
-    def request_stop(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
 
     server = serving.EmulatorServer(listening)
     server.start()
