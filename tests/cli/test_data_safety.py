@@ -27,57 +27,88 @@ def remove_claim(account: FsxAccount, backup_id: str) -> None:
     fsx.untag_resource(ResourceARN=arn, TagKeys=[CLAIM])
 
 
-def a_recorded_copy(real_stack: RealStack, account: FsxAccount, **copy: Any) -> tuple[str, str, Program]:
-    source = account.source_backup(SOURCE)
+SEQUENCES = [
+    "up_replace",
+    "target_replace",
+    "state_taint",
+    "state_delete_and_add_back",
+    "retain_on_delete_and_add_back",
+]
+REPLACING = ("up_replace", "target_replace", "state_taint")
+
+
+def copy_program(source: str, retain: bool = False, **args: Any) -> Program:
+    declared = {"source_backup_id": source, "source_region": SOURCE, "tags": {"team": "dr"}, **args}
+    return programs.copies(programs.Copy("dr-copy", declared, retain_on_delete=retain))
+
+
+def run_sequence(real_stack: RealStack, sequence: str, program: Program) -> None:
+    """The sequence's own commands after the first up (which recorded the copy)."""
+    urn = real_stack.urn("dr-copy")
+    if sequence == "up_replace":
+        real_stack.up(program, replace=[urn])
+    elif sequence == "target_replace":
+        real_stack.up(program, replace=[urn], target=[urn])  # what `--target-replace URN` means
+    elif sequence == "state_taint":
+        real_stack.run("state", "taint", urn, "--yes")
+        real_stack.up(program)
+    elif sequence == "state_delete_and_add_back":
+        real_stack.run("state", "delete", urn, "--yes")
+        assert real_stack.resources() == {}
+        real_stack.up(program)
+    else:
+        real_stack.up(programs.copies())  # removed from the program: no Delete, it leaves the state
+        assert real_stack.resources() == {}
+        real_stack.up(program)
+
+
+def first_up(real_stack: RealStack, account: FsxAccount, sequence: str, source: str) -> str:
     real_stack.set_config({"aws:region": DR})
-    program = programs.copies(programs.Copy("dr-copy", {"source_backup_id": source, "source_region": SOURCE}, **copy))
-    real_stack.up(program)
+    real_stack.up(copy_program(source, retain=sequence == "retain_on_delete_and_add_back"))
     [first] = copies_of(account, source)
-    return source, first["BackupId"], program
+    return str(first["BackupId"])
+
+
+def new_copy_and_the_old_one_handled(real_stack: RealStack, account: FsxAccount, sequence: str, old: str) -> None:
+    """A new copy is recorded; the old one was deleted by the engine (a replacement) or is kept untouched."""
+    source = real_stack.resources()["dr-copy"]["inputs"]
+    new = real_stack.resources()["dr-copy"]["id"]
+    existing = {c["BackupId"] for c in account.backups() if c["SourceBackupId"] == source["sourceBackupId"]}
+    assert new != old, "a create must never hand back the copy that exists"
+    assert existing == ({new} if sequence in REPLACING else {old, new}), (existing, old, new)
+    real_stack.destroy()
+    left = {c["BackupId"] for c in account.backups() if c["SourceBackupId"] == source["sourceBackupId"]}
+    assert left == (set() if sequence in REPLACING else {old}), "destroy never deletes a copy the user kept"
 
 
 @pytest.mark.parametrize("claim", ["present", "removed_out_of_band"])
-@pytest.mark.parametrize("how", ["up_replace", "target_replace", "state_taint"])
-def test_forced_replacement_makes_a_new_copy_and_deletes_the_old(
-    real_stack: RealStack, server_account: FsxAccount, how: str, claim: str
+@pytest.mark.parametrize("sequence", SEQUENCES)
+def test_a_create_never_hands_back_the_copy_that_exists(
+    real_stack: RealStack, server_account: FsxAccount, sequence: str, claim: str
 ) -> None:
-    source, old, program = a_recorded_copy(real_stack, server_account)
+    source = server_account.source_backup(SOURCE)
+    old = first_up(real_stack, server_account, sequence, source)
     if claim == "removed_out_of_band":
         remove_claim(server_account, old)
-        real_stack.refresh()
-    urn = real_stack.urn("dr-copy")
-    if how == "up_replace":
-        result = real_stack.up(program, replace=[urn])
-    elif how == "target_replace":
-        result = real_stack.up(program, replace=[urn], target=[urn])  # what `--target-replace URN` means
-    else:
-        real_stack.run("state", "taint", urn, "--yes")
-        result = real_stack.up(program)
-    assert result.summary.resource_changes is not None and result.summary.resource_changes.get(auto.OpType.REPLACE) == 1
-    [new] = copies_of(server_account, source)
-    assert new["BackupId"] != old and new["Lifecycle"] == "AVAILABLE"
-    assert real_stack.resources()["dr-copy"]["id"] == new["BackupId"]
+        if sequence in REPLACING:
+            real_stack.refresh()  # the refresh warns; the copy stays in state
+    run_sequence(real_stack, sequence, copy_program(source))
+    new_copy_and_the_old_one_handled(real_stack, server_account, sequence, old)
 
 
-@pytest.mark.parametrize("forget", ["retain_on_delete", "state_delete"])
-def test_a_kept_copy_is_never_taken_back_or_deleted(
-    real_stack: RealStack, server_account: FsxAccount, forget: str
+@pytest.mark.parametrize("sequence", SEQUENCES)
+def test_with_no_room_for_the_claim_nothing_is_copied_or_lost(
+    real_stack: RealStack, server_account: FsxAccount, sequence: str
 ) -> None:
-    source, kept, _ = a_recorded_copy(real_stack, server_account, retain_on_delete=forget == "retain_on_delete")
-    if forget == "retain_on_delete":
-        real_stack.up(programs.copies())  # the resource is removed from the program: no Delete, it leaves state
-    else:
-        real_stack.run("state", "delete", real_stack.urn("dr-copy"), "--yes")
-    assert real_stack.resources() == {} and [c["BackupId"] for c in copies_of(server_account, source)] == [kept]
-
-    added_back = programs.copies(programs.Copy("dr-copy", {"source_backup_id": source, "source_region": SOURCE}))
-    real_stack.up(added_back)  # added back (without retainOnDelete): a new copy, the kept one is left alone
-    by_id = {c["BackupId"]: c for c in copies_of(server_account, source)}
-    recorded = real_stack.resources()["dr-copy"]["id"]
-    assert set(by_id) == {kept, recorded} and recorded != kept
-
-    real_stack.destroy()
-    assert [c["BackupId"] for c in copies_of(server_account, source)] == [kept]
+    """copyTags with a source of 49 tags plus the program's 1 leave no room for the claim: the create fails before
+    CopyBackup naming the tags to drop, and the copy that exists stays."""
+    source = server_account.source_backup(SOURCE, tags={f"t{i:02d}": "v" for i in range(49)})
+    old = first_up(real_stack, server_account, sequence, source)
+    with pytest.raises(auto.CommandError, match="nothing was copied"):
+        run_sequence(real_stack, sequence, copy_program(source, copy_tags=True))
+    assert [c["BackupId"] for c in copies_of(server_account, source)] == [old]
+    if sequence in REPLACING:
+        assert real_stack.resources()["dr-copy"]["id"] == old
 
 
 def test_twins_with_identical_inputs_created_in_parallel_get_a_copy_each(
