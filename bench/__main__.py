@@ -32,10 +32,18 @@ def main() -> int:
     results.update(through_host.run())
     results.update(host_concurrency.run())
     results["8_crash_window"] = _crash_window()
+    results["9_real_engine"] = _real_engine()
     results["seconds"] = round(time.monotonic() - started, 1)
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     print_table(results)
     return 0
+
+
+def _real_engine() -> dict[str, Any]:
+    """Through the real CLI, when one is there (bench/real_engine.py says why it skips otherwise)."""
+    from bench import real_engine
+
+    return real_engine.run()
 
 
 def _crash_window() -> dict[str, Any]:
@@ -129,6 +137,10 @@ def print_table(r: dict[str, Any]) -> None:
         row = lat[f"{method}_ms"]
         print(f"   {method.capitalize():<7} p50 {row['p50']} ms, p99 {row['p99']} ms ({row['n']} calls)")
     print("\n8. " + crash_window.report(r["8_crash_window"]).split(". ", 1)[1])
+    if "9_real_engine" in r:
+        from bench import real_engine
+
+        print("\n" + real_engine.report(r["9_real_engine"]))
     print(f"\n(ran in {r['seconds']} s; results in bench/results.json)")
 
 
