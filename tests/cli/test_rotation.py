@@ -1,0 +1,89 @@
+"""The rotation's successor rule through the real engine: with one Region's key disabled, `pulumi up
+--continue-on-error` runs every step that does not depend on the failed creates, deletes included; the failing
+Region still keeps every AVAILABLE copy it had, while the healthy Region rotates as usual."""
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from pulumi import automation as auto
+
+from fsx_backup_copy_provider import aws
+from tests.cli.realengine import RealStack
+from tests.support import ROOT, FsxAccount
+
+SOURCE, FAILING, HEALTHY = "us-east-2", "us-west-2", "us-east-1"
+KEEP, RETENTION = 2, 3
+ROTATION_TAG = "pulumi-fsx-rotation:name"
+
+
+@pytest.fixture
+def rotation(real_stack: RealStack, server_account: FsxAccount, monkeypatch: pytest.MonkeyPatch) -> Iterator[RealStack]:
+    """examples/scheduled-dr as it stands; its program-time look-ups (in this process) go to the emulator."""
+    assert server_account.endpoint_url
+    monkeypatch.setenv("AWS_ENDPOINT_URL", server_account.endpoint_url)
+    aws.clear_cache()
+    real_stack.project_dir = ROOT / "examples" / "scheduled-dr"
+    yield real_stack
+    aws.clear_cache()
+
+
+def new_night(account: FsxAccount, file_system_id: str) -> str:
+    """The source's nightly backup; those beyond the newest RETENTION expire."""
+    fsx = account.client(SOURCE)
+    backup_id = str(fsx.create_backup(FileSystemId=file_system_id)["Backup"]["BackupId"])
+    account.wait_available(SOURCE, backup_id)
+    backups = fsx.describe_backups(Filters=[{"Name": "file-system-id", "Values": [file_system_id]}])["Backups"]
+    own = [b for b in backups if not b.get("SourceBackupId")]
+    for expired in sorted(own, key=lambda b: b["CreationTime"], reverse=True)[RETENTION:]:
+        fsx.delete_backup(BackupId=expired["BackupId"])
+    return backup_id
+
+
+def available(account: FsxAccount, region: str) -> dict[str, str]:
+    """Source backup id -> copy id of the rotation's AVAILABLE copies in ``region``."""
+    return {
+        b["SourceBackupId"]: b["BackupId"]
+        for b in account.backups()
+        if b["Region"] == region and ROTATION_TAG in b["Tags"] and b["Lifecycle"] == "AVAILABLE"
+    }
+
+
+def test_a_failing_region_keeps_its_copies_under_continue_on_error(
+    rotation: RealStack, server_account: FsxAccount
+) -> None:
+    key = server_account.kms_key(FAILING, alias="alias/dr-west")
+    created = server_account.client(SOURCE).create_file_system(
+        FileSystemType="LUSTRE", StorageCapacity=1200, SubnetIds=["subnet-0123456789abcdef0"]
+    )
+    file_system_id = str(created["FileSystem"]["FileSystemId"])
+    rotation.set_config(
+        {
+            "fileSystemId": file_system_id,
+            "sourceRegion": SOURCE,
+            "keep": str(KEEP),
+            "kmsKeyIds": json.dumps({FAILING: "alias/dr-west"}),
+        }
+    )
+    made = []
+    for _ in range(KEEP):
+        made.append(new_night(server_account, file_system_id))
+        rotation.up()
+    good = available(server_account, FAILING)
+    assert set(good) == set(made)
+
+    server_account.client(FAILING, "kms").disable_key(KeyId=key["KeyId"])  # every copy into FAILING now fails
+    for night in range(2):
+        made.append(new_night(server_account, file_system_id))
+        with pytest.raises(auto.CommandError):
+            rotation.up(continue_on_error=True)
+        # The engine did run deletes: the healthy Region rotates, a copy leaving once its successor is seen AVAILABLE.
+        assert set(available(server_account, HEALTHY)) == set(made[-(KEEP + 1) :]), night
+        assert available(server_account, FAILING) == good, night  # the failing one keeps all it had
+
+    server_account.client(FAILING, "kms").enable_key(KeyId=key["KeyId"])
+    made.append(new_night(server_account, file_system_id))
+    rotation.up()
+    assert set(available(server_account, FAILING)) >= set(made[-KEEP:])
+    rotation.destroy()
+    assert [b for b in server_account.backups() if ROTATION_TAG in b["Tags"]] == []
