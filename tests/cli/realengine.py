@@ -140,6 +140,10 @@ class RealStack:
         for key, value in values.items():
             self.stack.set_config(key, auto.ConfigValue(value, secret=secret))
 
+    def use_env(self, changes: dict[str, str]) -> None:
+        """Run the next commands (the CLI and the provider it starts) with these variables changed."""
+        self.stack.workspace.env_vars = {**self.env, **changes}
+
     def urn(self, name: str, type_: str = TYPE) -> str:
         return f"urn:pulumi:{self.name}::{self.project}::{type_}::{name}"
 
