@@ -1,5 +1,5 @@
 """One deployment's conversation with its own provider host: the prologue, then each RPC with the contents the
-engine fills in (sdk/go/common/resource/plugin/provider_plugin.go, one function per RPC).
+engine fills in (pkg/resource/plugin/provider_plugin.go, one function per RPC), then the Cancel that releases it.
 
 Values are sent plain: the dynamic host answers Configure with acceptSecrets=false, so the engine strips secrets
 before every call (MarshalProperties KeepSecrets=false) and re-marks them afterwards (model.annotate_secrets).
@@ -8,6 +8,8 @@ before every call (MarshalProperties KeepSecrets=false) and re-marks them afterw
 import json
 import secrets
 import sys
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from pulumi.runtime.proto import provider_pb2
 
 from tests.engine.host import DynamicHost
 from tests.engine.model import (
+    UNKNOWN,
     CheckFailed,
     Goal,
     RpcFailed,
@@ -29,8 +32,18 @@ from tests.engine.model import (
 from tests.engine.rpclog import Recorder
 
 PROVIDER_TYPE = "pulumi:providers:pulumi-python"
-# No engine gRPC server runs in the harness; the dynamic host never calls back into it.
+# No engine gRPC server runs in the harness; the dynamic host never calls back into it. The same stands in for the
+# plugin context's loader, mapper and resolver services and the resource-status server the real engine runs
+# (pkg/resource/plugin/context.go, pkg/resource/deploy/resource_status.go): the dynamic host uses none of them.
 ENGINE_ADDRESS = "127.0.0.1:0"
+# host.go ReleaseContext gives each provider's Cancel five seconds.
+CANCEL_TIMEOUT = 5
+
+
+def status_token() -> str:
+    """A fresh resource-status token: step.go adds the status server's address and a token to every Create, Read
+    (refresh and get), Update and Delete."""
+    return str(uuid.uuid4())
 
 
 class Deployment:
@@ -47,6 +60,9 @@ class Deployment:
     ) -> None:
         self.host, self.recorder, self.index = host, recorder, index
         self.stack, self.project, self.preview = stack, project, preview
+        self.configured_id = ""  # the provider id the prologue's Configure carried
+        # Starts the second provider instance of an `up --refresh` (set by the Engine that owns this deployment).
+        self.second_instance: Callable[[], None] = lambda: None
 
     def urn(self, goal_type: str, name: str) -> str:
         return f"urn:pulumi:{self.stack}::{self.project}::{goal_type}::{name}"
@@ -62,6 +78,20 @@ class Deployment:
         self.recorder.finish(record, response)
         return response
 
+    def cancel(self) -> None:
+        """The end of the deployment (pkg/host/host.go ReleaseContext): a Cancel RPC to the provider before its
+        plugin is closed; the engine ignores its answer. A host already dead (killed) gets none: its channel is
+        closed."""
+        if self.host.process.poll() is not None:
+            return
+        record = self.recorder.start("Cancel", empty_pb2.Empty(), self.index)
+        try:
+            response = self.host.stub.Cancel(empty_pb2.Empty(), timeout=CANCEL_TIMEOUT)
+        except grpc.RpcError as error:
+            self.recorder.finish(record, error=(error.code(), error.details() or ""))
+            return
+        self.recorder.finish(record, response)
+
     def _tolerate_unimplemented(self, method: str, request: Any) -> None:
         try:
             self.call(method, request)
@@ -70,32 +100,29 @@ class Deployment:
                 raise
 
     # ------------------------------------------------------------------ prologue
-    def prologue(self, config: dict[str, Any], old_config: dict[str, Any] | None, registers: bool) -> None:
+    def prologue(
+        self,
+        config: dict[str, Any],
+        old_config: dict[str, Any] | None,
+        registers: bool,
+        provider_id: str = "",
+        configure: bool = True,
+    ) -> None:
         """What loading the default provider sends before any resource call.
 
-        Plugin launch: Handshake (provider_plugin.go NewProvider; Unimplemented is fine), then GetPluginInfo
-        (plugin host.go defaultHost.Provider). When the program registers the default provider, the registry checks
-        its config (registry.go Check -> CheckConfig, olds = the config recorded with it), diffs it against the
-        recorded one if the stack already has it (step_generator.go diff -> registry.go Diff -> DiffConfig), then
-        configures it (registry.go Create/Same/Update -> Configure). A deployment that only needs the provider for
-        resources already in the state loads it from there (deployment.go EnsureProvider -> registry.go Same):
-        Configure with the recorded config, no CheckConfig. Configure carries only inputs: registry.go passes no
-        URN, name, type or id, and for a dynamic provider the inputs are the whole stack config, namespaces kept
-        (target.go GetPackageConfig), flattened to ``pulumi-python:config:<key>`` variables.
+        Plugin launch: Handshake (provider_plugin.go NewProvider, with every field it sets; Unimplemented is
+        fine), then GetPluginInfo (pkg/host/host.go loadProvider). When the program registers the default
+        provider, the registry checks its config (providers/registry.go Check -> CheckConfig, olds = the config
+        recorded with it), diffs it against the recorded one if the stack already has it (step_generator.go diff ->
+        registry.go Diff -> DiffConfig), then configures it (registry.go Create/Same/Update -> Configure). A
+        deployment that only needs the provider for resources already in the state loads it from there
+        (deploy/deployment.go EnsureProvider -> registry.go Same): Configure with the recorded config, no
+        CheckConfig. ``configure=False`` is the second instance ``up --refresh`` starts: checked and diffed, never
+        configured. Configure carries the provider's urn, name, type and id (registry.go Same/Create pass them,
+        provider_plugin.go Configure asserts the type); for a dynamic provider its inputs are the whole stack
+        config, namespaces kept (target.go GetPackageConfig), flattened to ``pulumi-python:config:<key>``.
         """
-        plugin_dir = str(Path(sys.executable).parent)  # stands in for the directory of pulumi-resource-pulumi-python
-        self._tolerate_unimplemented(
-            "Handshake",
-            provider_pb2.ProviderHandshakeRequest(
-                engine_address=ENGINE_ADDRESS,
-                root_directory=plugin_dir,
-                program_directory=plugin_dir,
-                configure_with_urn=True,
-                supports_views=True,
-                supports_refresh_before_update=True,
-            ),
-        )
-        self.call("GetPluginInfo", empty_pb2.Empty())
+        self.launch()
         provider_urn = self.urn(PROVIDER_TYPE, "default")
         if registers:
             self._tolerate_unimplemented(
@@ -123,10 +150,14 @@ class Deployment:
             configured = config
         else:
             configured = old_config if old_config is not None else config
+        if not configure:
+            return
         variables = {
             f"pulumi-python:config:{key}": value if isinstance(value, str) else json.dumps(value)
             for key, value in configured.items()
         }
+        # registry.go Create: a preview's new provider has the unknown id, an update's a fresh UUID.
+        self.configured_id = provider_id or (UNKNOWN if self.preview else str(uuid.uuid4()))
         self.call(
             "Configure",
             provider_pb2.ConfigureRequest(
@@ -136,12 +167,51 @@ class Deployment:
                 acceptResources=True,
                 sends_old_inputs=True,
                 sends_old_inputs_to_delete=True,
+                id=self.configured_id,
+                urn=provider_urn,
+                name="default",
+                type=PROVIDER_TYPE,
             ),
         )
 
+    def launch(self) -> None:
+        """Plugin launch: the Handshake NewProvider sends (every field of provider_plugin.go NewProvider's
+        request; the host answers Unimplemented), then GetPluginInfo (pkg/host/host.go loadProvider)."""
+        plugin_dir = str(Path(sys.executable).parent)  # stands in for the directory of pulumi-resource-pulumi-python
+        self._tolerate_unimplemented(
+            "Handshake",
+            provider_pb2.ProviderHandshakeRequest(
+                engine_address=ENGINE_ADDRESS,
+                root_directory=plugin_dir,
+                program_directory=plugin_dir,
+                configure_with_urn=True,
+                supports_views=True,
+                supports_refresh_before_update=True,
+                invoke_with_preview=True,
+                mapper_target=ENGINE_ADDRESS,
+                loader_target=ENGINE_ADDRESS,
+                resolver_target=ENGINE_ADDRESS,
+                accepts_byte_string=True,
+                sends_old_outputs_to_check=True,
+                accepts_outputs_in_invoke=True,
+                accepts_outputs_in_call=True,
+                accepts_outputs_in_check=False,
+            ),
+        )
+        self.call("GetPluginInfo", empty_pb2.Empty())
+
     # ------------------------------------------------------------------ resource calls
-    def check(self, urn: str, goal: Goal, olds: dict[str, Any], news: dict[str, Any] | None = None) -> dict[str, Any]:
-        """provider_plugin.go Check: olds = the state's inputs (empty for a new or replaced resource)."""
+    def check(
+        self,
+        urn: str,
+        goal: Goal,
+        olds: dict[str, Any],
+        news: dict[str, Any] | None = None,
+        old_outputs: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """provider_plugin.go Check: olds = the state's inputs and oldOutputs its outputs (the Handshake said
+        sendsOldOutputsToCheck; step_generator.go continueStepsFromImport passes them), both empty for a new or
+        replaced resource."""
         response = self.call(
             "Check",
             provider_pb2.CheckRequest(
@@ -151,6 +221,7 @@ class Deployment:
                 olds=to_struct(olds),
                 news=to_struct(goal.inputs if news is None else news),
                 randomSeed=secrets.token_bytes(32),
+                old_outputs=to_struct(old_outputs or {}),
             ),
         )
         if response.failures:
@@ -174,7 +245,8 @@ class Deployment:
         )
 
     def create(self, urn: str, goal: Goal, inputs: dict[str, Any]) -> StateEntry:
-        """step.go CreateStep.Apply: properties = checked inputs, timeout = the create custom timeout."""
+        """step.go CreateStep.Apply: properties = checked inputs, timeout = the create custom timeout, and the
+        resource-status address and token."""
         response = self.call(
             "Create",
             provider_pb2.CreateRequest(
@@ -183,6 +255,8 @@ class Deployment:
                 type=goal.type,
                 properties=to_struct(inputs),
                 timeout=goal.custom_timeouts.get("create", 0),
+                resource_status_address=ENGINE_ADDRESS,
+                resource_status_token=status_token(),
             ),
         )
         if not response.id:
@@ -216,6 +290,8 @@ class Deployment:
                 type=goal.type,
                 timeout=goal.custom_timeouts.get("update", 0),
                 ignoreChanges=goal.ignore_changes,
+                resource_status_address=ENGINE_ADDRESS,
+                resource_status_token=status_token(),
             ),
         )
         entry.outputs = from_struct(response.properties)  # as returned: partial outputs lose keys
@@ -235,6 +311,8 @@ class Deployment:
                 name=entry.name,
                 type=entry.type,
                 timeout=entry.custom_timeouts.get("delete", 0),
+                resource_status_address=ENGINE_ADDRESS,
+                resource_status_token=status_token(),
             ),
         )
 
@@ -249,6 +327,8 @@ class Deployment:
                 inputs=to_struct(entry.inputs),
                 name=entry.name,
                 type=entry.type,
+                resource_status_address=ENGINE_ADDRESS,
+                resource_status_token=status_token(),
             ),
         )
 
@@ -263,5 +343,7 @@ class Deployment:
                 inputs=to_struct(props),
                 name=name,
                 type=goal_type,
+                resource_status_address=ENGINE_ADDRESS,
+                resource_status_token=status_token(),
             ),
         )

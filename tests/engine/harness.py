@@ -1,8 +1,9 @@
 """Play the Pulumi engine against the SDK's real dynamic-provider host, over gRPC, as the CLI does.
 
 The Engine holds the stack's state and no host: every deployment (each preview, update, refresh and destroy)
-starts a fresh ``python -u -m pulumi.dynamic``, runs the prologue, sends its steps and stops the host with SIGINT
-(pkg/engine/update.go and deployment.go: a new plugin host per deployment, closed at its end). ``pulumi up``
+starts a fresh ``python -u -m pulumi.dynamic``, runs the prologue, sends its steps, then a Cancel RPC, and stops the
+host with SIGINT (pkg/engine/update.go and deployment.go: a new plugin host per deployment; pkg/host/host.go
+ReleaseContext: Cancel, then Close, when it ends). ``pulumi up``
 without --skip-preview is two deployments: a preview, then the update. Nothing a provider keeps in memory
 survives from one deployment to the next. The facts this relies on, with their sources: tests/engine/README.md.
 """
@@ -74,8 +75,12 @@ class Engine:
         self.parallel = parallel
         self.snapshot = Snapshot()
         self.provider_config: dict[str, Any] | None = None  # config recorded with the default provider, if any
+        self.provider_id = ""  # the default provider's id in the state (registry.go Create: a UUID), if any
+        self._new_provider_id = ""  # the id the last update deployment configured the provider with
         self.recorder = Recorder()
         self.host_pids: list[int] = []  # one per deployment that loaded the provider, in order
+        # The second instance `up --refresh` / `preview --refresh` starts in the same deployment, if any.
+        self.second_instance_pids: list[int] = []
         self.output: list[str] = []  # every host's stdout/stderr lines, all deployments
         self.on_line: Callable[[str], None] | None = None
         self.current_host: DynamicHost | None = None  # the running deployment's host, None between deployments
@@ -115,25 +120,49 @@ class Engine:
     # ------------------------------------------------------------------ deployments
     @contextmanager
     def deployment(self, preview: bool = False, registers: bool = True) -> Iterator[Deployment]:
-        """One deployment: a fresh host, the prologue, the caller's calls, then SIGINT to the host.
+        """One deployment: a fresh host, the prologue, the caller's calls, then Cancel and SIGINT to its hosts.
 
         ``registers``: the program registers resources, so the default provider is checked and configured
         with the current config; otherwise it is loaded from the state with the recorded config.
         """
         if self._active is not None:
             raise RuntimeError("one deployment at a time: the CLI runs them one after another")
-        host = DynamicHost(self.program_dir, self.project, self.env, output=self.output, on_line=self._line)
+        host = self._start_host()
         self.host_pids.append(host.pid)
         self.current_host = host
         deployment = Deployment(host, self.recorder, len(self.host_pids) - 1, self.stack, self.project, preview)
         self._active = deployment
+        extra: list[Deployment] = []
         try:
-            deployment.prologue(self.config, self.provider_config, registers)
+            recorded_id = self.provider_id if self.provider_config is not None else ""
+            deployment.prologue(self.config, self.provider_config, registers, recorded_id)
+            if not preview:
+                self._new_provider_id = deployment.configured_id
+            deployment.second_instance = lambda: self._second_instance(deployment, extra)
             yield deployment
         finally:
             self._active = None
             self.current_host = None
-            host.stop()
+            # host.go ReleaseContext: every provider the deployment booted gets Cancel, then is closed.
+            for each in (deployment, *extra):
+                each.cancel()
+            for each in (deployment, *extra):
+                each.host.stop()
+
+    def _start_host(self) -> DynamicHost:
+        return DynamicHost(self.program_dir, self.project, self.env, output=self.output, on_line=self._line)
+
+    def _second_instance(self, deployment: Deployment, extra: list[Deployment]) -> None:
+        """``up --refresh`` / ``preview --refresh``: the refresh loaded the provider from the state (instance A,
+        configured by deployment.go EnsureProvider -> registry.go Same); the program's registration of the default
+        provider then makes registry.go Check start a fresh plugin (loadParameterizedProvider), instance B, which
+        gets Handshake, GetPluginInfo, CheckConfig and (registry.go Diff) DiffConfig. Same finds A configured and
+        never configures or uses B; every resource call goes to A. B is released with the deployment."""
+        host = self._start_host()
+        self.second_instance_pids.append(host.pid)
+        second = Deployment(host, self.recorder, deployment.index, self.stack, self.project, deployment.preview)
+        extra.append(second)
+        second.prologue(self.config, self.provider_config, registers=True, configure=False)
 
     def _line(self, line: str) -> None:
         if self.on_line is not None:
@@ -196,9 +225,16 @@ class Engine:
         if not goals and snapshot.empty():
             return Outcome()  # nothing needs the provider: the engine loads no plugin
 
+        # --refresh with resources in the state: the refresh loads the provider from the state first
+        # (deployment_executor.go Execute, `opts.Refresh && !opts.RefreshProgram`), and the program's registration
+        # then starts a second instance (Engine._second_instance).
+        from_state = refresh and not snapshot.empty() and self.provider_config is not None
+
         def body(steps: Steps) -> None:
             if refresh:  # --refresh: the Reads first, in the same deployment
                 steps.refresh()
+            if from_state and goals and not steps.failed.is_set():
+                steps.d.second_instance()
             if not steps.failed.is_set():
                 steps.program(goals)
             if not steps.failed.is_set():
@@ -206,7 +242,7 @@ class Engine:
 
         outcome = self._run(
             preview,
-            bool(goals),
+            bool(goals) and not from_state,
             body,
             snapshot,
             replace=frozenset(replace),
@@ -256,8 +292,10 @@ class Engine:
         """The default provider stays in the state while the program registers it or a resource still uses it."""
         if registered:
             self.provider_config = dict(self.config)
+            self.provider_id = self.provider_id or self._new_provider_id
         elif self.snapshot.empty():
             self.provider_config = None
+            self.provider_id = ""
 
     def get(self, goal_type: str, name: str, resource_id: str, props: dict[str, Any]) -> dict[str, Any]:
         """``Resource.get`` / ResourceOptions(id=...): a Read with the props as both inputs and state.

@@ -36,9 +36,10 @@ REQUEST_TYPES: dict[str, Any] = {
     "Read": provider_pb2.ReadRequest,
     "Update": provider_pb2.UpdateRequest,
     "Delete": provider_pb2.DeleteRequest,
+    "Cancel": empty_pb2.Empty,
 }
 VOLATILE_KEYS = frozenset(
-    {"__provider", "id", "backupId", "arn", "creationTime", "kmsKeyId", "fileSystemId", "randomSeed"}
+    {"__provider", "id", "backupId", "arn", "creationTime", "kmsKeyId", "fileSystemId", "randomSeed", "handOver"}
 )
 
 

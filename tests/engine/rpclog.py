@@ -23,7 +23,9 @@ from google.protobuf import json_format
 
 # The client interceptor's metadata for a resource plugin (provider_plugin.go providerPluginDialOptions).
 METADATA = {"kind": "resource", "mode": "client", "name": "pulumi-python"}
-PROLOGUE = frozenset({"Handshake", "GetPluginInfo", "CheckConfig", "DiffConfig", "Configure"})
+# The calls that load and release the provider rather than act on a resource: the prologue, and the Cancel each
+# provider gets when its deployment ends (pkg/host/host.go ReleaseContext).
+PROLOGUE = frozenset({"Handshake", "GetPluginInfo", "CheckConfig", "DiffConfig", "Configure", "Cancel"})
 
 # google.golang.org/grpc/codes: Code.String() spells each code in CamelCase.
 GO_CODE_NAMES = {

@@ -165,8 +165,11 @@ class Steps:
             # news = the goal's raw properties.
             checked = d.check(urn, goal, {}, goal.inputs)
         else:
-            # processIgnoreChanges puts the old values of ignored paths into the news before the first Check.
-            checked = d.check(urn, goal, old.inputs, ignore_changes(goal.inputs, old.inputs, goal.ignore_changes))
+            # processIgnoreChanges puts the old values of ignored paths into the news before the first Check; the
+            # old outputs go with the old inputs.
+            checked = d.check(
+                urn, goal, old.inputs, ignore_changes(goal.inputs, old.inputs, goal.ignore_changes), old.outputs
+            )
         if old is None:
             return Plan("create", checked)
         diff = None

@@ -11,7 +11,7 @@ import dill
 import pytest
 
 from tests.engine import broken_providers, scenarios
-from tests.engine.harness import PROVIDER_KEY, Goal
+from tests.engine.harness import PROVIDER_KEY, UNKNOWN, Goal
 from tests.engine.model import SECRET_MARK, annotate_secrets, as_paths
 from tests.engine.scenarios import DR_REGION, SOURCE_REGION, TYPE, World
 from tests.support import ROOT, FsxAccount
@@ -72,32 +72,102 @@ def test_a_preview_writes_no_state_and_sends_no_create_update_or_delete(server_a
 
 
 def test_prologue_as_the_engine_loads_the_provider(server_account: FsxAccount) -> None:
-    """Plugin launch: Handshake (provider_plugin.go NewProvider), GetPluginInfo (plugin host.go Provider). A program
-    that registers the default provider: CheckConfig (registry.go Check; olds = the recorded config), DiffConfig
-    once the stack holds the provider (step_generator.go diff -> registry.go Diff), Configure. A deployment that
-    only needs it for resources in the state: Configure with the recorded config (deployment.go EnsureProvider ->
-    registry.go Same). Configure carries the stack config as inputs and no urn/name/type/id (registry.go)."""
+    """Plugin launch: Handshake with every field provider_plugin.go NewProvider sets, GetPluginInfo
+    (pkg/host/host.go loadProvider). A program that registers the default provider: CheckConfig (providers/
+    registry.go Check; olds = the recorded config), DiffConfig once the stack holds the provider (step_generator.go
+    diff -> registry.go Diff), Configure. A deployment that only needs it for resources in the state: Configure
+    with the recorded config (deploy/deployment.go EnsureProvider -> registry.go Same). Configure carries the
+    stack config as inputs and the provider's urn, name, type and id: the unknown id in a preview of a new
+    provider, a UUID from its first update on (registry.go Create, Same). Every deployment ends with a Cancel
+    (pkg/host/host.go ReleaseContext)."""
     with scenarios.world(server_account) as w:
         mark = w.mark()
         created(w)
         launch = ["Handshake", "GetPluginInfo"]
         first = [*launch, "CheckConfig", "Configure"]
-        assert w.full_deployments_since(mark) == [[*first, "Check"], [*first, "Check", "Create"]]
+        assert w.full_deployments_since(mark) == [[*first, "Check", "Cancel"], [*first, "Check", "Create", "Cancel"]]
         mark = w.mark()
         assert not w.engine.up(w.goals()).errors
-        again = [*launch, "CheckConfig", "DiffConfig", "Configure", "Check", "Diff"]
+        again = [*launch, "CheckConfig", "DiffConfig", "Configure", "Check", "Diff", "Cancel"]
         assert w.full_deployments_since(mark) == [again, again]
         mark = w.mark()
         w.engine.refresh(preview_only=True)
-        assert w.full_deployments_since(mark) == [[*launch, "Configure", "Read", "Diff"]]
+        assert w.full_deployments_since(mark) == [[*launch, "Configure", "Read", "Diff", "Cancel"]]
 
         configures = [c.request for c in w.calls_since(0, "Configure")]
-        assert all(not {"urn", "name", "type", "id"} & set(request) for request in configures)
         assert all(request["args"] == w.engine.config for request in configures)
+        assert {(r["urn"], r["name"], r["type"]) for r in configures} == {
+            (w.engine.urn("pulumi:providers:pulumi-python", "default"), "default", "pulumi:providers:pulumi-python")
+        }
+        ids = [request["id"] for request in configures]
+        assert ids[0] == UNKNOWN and len(set(ids[1:])) == 1 and ids[1] != UNKNOWN  # the preview's, then one UUID
         assert configures[0]["variables"]["pulumi-python:config:aws:region"] == DR_REGION
         assert configures[0]["acceptSecrets"] and configures[0]["sendsOldInputsToDelete"]
         checkconfigs = [c.request for c in w.calls_since(0, "CheckConfig")]
         assert checkconfigs[0]["olds"] == {} and checkconfigs[-1]["olds"] == w.engine.config
+        handshake = w.calls_since(0, "Handshake")[0].request
+        assert {k for k, v in handshake.items() if v is True} == {
+            "configureWithUrn",
+            "supportsViews",
+            "supportsRefreshBeforeUpdate",
+            "invokeWithPreview",
+            "acceptsByteString",
+            "sendsOldOutputsToCheck",
+            "acceptsOutputsInInvoke",
+            "acceptsOutputsInCall",
+        }
+        assert {"engineAddress", "loaderTarget", "mapperTarget", "resolverTarget"} <= set(handshake)
+
+
+def test_check_carries_the_old_outputs_and_crud_the_resource_status_address(server_account: FsxAccount) -> None:
+    """step_generator.go continueStepsFromImport: the Check of a resource in the state carries its old outputs as
+    well as its old inputs (provider_plugin.go Check sends them as oldOutputs); a new resource's has both empty.
+    step.go CreateStep/UpdateStep/DeleteStep/RefreshStep/ReadStep.Apply add the resource-status server's address
+    and a token of their own to every call."""
+    with scenarios.world(server_account) as w:
+        mark = w.mark()
+        created(w)
+        assert all(c.request["oldOutputs"] == {} == c.request["olds"] for c in w.calls_since(mark, "Check"))
+        mark = w.mark()
+        assert not w.engine.up(w.goals(tags={"team": "x"}), skip_preview=True).errors
+        [check] = w.calls_since(mark, "Check")
+        assert check.request["oldOutputs"]["backupId"] == w.engine.state[w.urn].id
+        assert "backupId" not in check.request["olds"]
+        w.engine.refresh(skip_preview=True)
+        w.engine.destroy(skip_preview=True)
+        crud = [c for c in w.calls_since(0) if c.method in ("Create", "Update", "Read", "Delete")]
+        assert [c.method for c in crud] == ["Create", "Update", "Read", "Delete"]
+        tokens = {c.request["resourceStatusToken"] for c in crud}
+        assert len(tokens) == 4 and all(c.request["resourceStatusAddress"] for c in crud)
+
+
+def test_up_refresh_starts_a_second_instance_that_is_never_configured(server_account: FsxAccount) -> None:
+    """deployment_executor.go Execute (`opts.Refresh && !opts.RefreshProgram`): the refresh runs first on the
+    provider loaded from the state (deploy/deployment.go EnsureProvider -> providers/registry.go Same, which
+    configures it); the program's registration of the default provider then makes registry.go Check start a fresh
+    plugin (loadParameterizedProvider) that gets Handshake, GetPluginInfo, CheckConfig and DiffConfig only. Same
+    finds the first instance configured, so every resource call goes to it; both get Cancel at the end."""
+    with scenarios.world(server_account) as w:
+        created(w)
+        for refreshing in (
+            lambda: w.engine.preview(w.goals(), refresh=True),
+            lambda: w.engine.up(w.goals(), refresh=True, skip_preview=True),
+        ):
+            mark = w.mark()
+            pids = len(w.engine.second_instance_pids)
+            assert not refreshing().errors
+            assert w.full_deployments_since(mark) == [
+                [
+                    *["Handshake", "GetPluginInfo", "Configure", "Read", "Diff"],
+                    *["Handshake", "GetPluginInfo", "CheckConfig", "DiffConfig"],
+                    *["Check", "Diff", "Cancel", "Cancel"],
+                ]
+            ]
+            assert len(w.engine.second_instance_pids) == pids + 1
+            second = w.engine.second_instance_pids[-1]
+            assert second != w.engine.host_pids[-1]
+            with pytest.raises(ProcessLookupError):  # released with the deployment
+                os.kill(second, 0)
 
 
 # ------------------------------------------------------------------------------------------ replacements
@@ -223,7 +293,7 @@ def test_retain_on_delete_sends_no_delete_and_drops_the_resource(server_account:
         assert w.engine.pending_deletes == [] and old in {c["BackupId"] for c in w.copies()}
         mark = w.mark()
         assert not w.engine.up([]).errors
-        assert w.full_deployments_since(mark) == [["Handshake", "GetPluginInfo", "Configure"]] * 2
+        assert w.full_deployments_since(mark) == [["Handshake", "GetPluginInfo", "Configure", "Cancel"]] * 2
         assert w.engine.state == {} and len(w.copies()) == 2
 
 

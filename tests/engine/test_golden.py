@@ -145,8 +145,10 @@ def test_response_patterns(pattern: object, actual: object, ok: bool) -> None:
 
 def test_recorded_requests_have_the_engines_contents() -> None:
     """What the engine puts where: old outputs in Diff/Update/Delete, the delete timeout in Delete, unknowns only
-    in previews' Check/Diff, an olds-less Check before every Create, plain values (no secret wrappers), and a
-    Configure without urn/name/type/id (registry.go configures with the inputs alone)."""
+    in previews' Check/Diff, an olds-less Check before every Create, plain values (no secret wrappers), a
+    Configure with the provider's urn, name, type and id (providers/registry.go Create/Same), oldOutputs in every
+    Check, the resource-status address and token on Create/Read/Update/Delete, and a Cancel closing every
+    deployment (pkg/host/host.go ReleaseContext)."""
     entries = read_log(GOLDEN / f"{CURRENT}.jsonl")
     by_method: dict[str, list[dict[str, Any]]] = {}
     for entry in entries:
@@ -158,14 +160,20 @@ def test_recorded_requests_have_the_engines_contents() -> None:
         assert "backupId" in request["properties"] and "backupId" not in request["oldInputs"]
         assert request["timeout"] == 3600  # the program's delete="1h", from the state
     for request in by_method["Configure"]:
-        assert not {"urn", "name", "type", "id"} & set(request), request
+        assert {"urn", "name", "type", "id"} <= set(request), request
+    for request in by_method["Check"]:
+        assert "oldOutputs" in request
+    for method in ("Create", "Update", "Delete"):
+        for request in by_method[method]:
+            assert request["resourceStatusAddress"] and request["resourceStatusToken"], method
     for method, requests in by_method.items():
         for request in requests:
             text = json.dumps(request)
             assert "4dabf18193072939515e22adb298388d" not in text or method == "Configure"
-            if UNKNOWN in text:
-                assert method in ("Check", "Diff"), method
+            if UNKNOWN in text:  # and a preview's new provider, configured with the unknown id (registry.go Create)
+                assert method in ("Check", "Diff") or (method == "Configure" and request["id"] == UNKNOWN), method
     for group in deployments(entries):
+        assert method_of(group[-1]) == "Cancel"
         calls = [e for e in group if method_of(e) not in PROLOGUE]
         for index, entry in enumerate(calls):
             if method_of(entry) == "Create":
