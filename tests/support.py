@@ -104,6 +104,11 @@ class FsxAccount:
         return backups
 
 
+def copies_of(account: FsxAccount, source_backup_id: str) -> list[dict[str, Any]]:
+    """Every copy of one source backup that exists in the account, in any Region."""
+    return [b for b in account.backups() if b["SourceBackupId"] == source_backup_id]
+
+
 class InProcessControls:
     """fsx_emulator.control as an object with the same shape as EmulatorClient."""
 

@@ -10,14 +10,11 @@ from pulumi import automation as auto
 
 from tests.cli import programs
 from tests.cli.realengine import Program, RealStack
-from tests.support import FsxAccount
+from tests.support import FsxAccount, copies_of
 
 SOURCE, DR = "us-east-2", "us-west-2"
 CLAIM = "pulumi-fsx-backup-copy:claim"
 
-
-def copies_of(account: FsxAccount, source: str) -> list[dict[str, Any]]:
-    return [b for b in account.backups() if b["SourceBackupId"] == source]
 
 
 def remove_claim(account: FsxAccount, backup_id: str) -> None:

@@ -2,13 +2,12 @@
 an inline program (the CLI built from Go modules has no Python language host), checked against the emulator."""
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
 from fsx_backup_copy_provider import aws
 from tests.cli.realengine import RealStack
-from tests.support import ROOT, FsxAccount
+from tests.support import ROOT, FsxAccount, copies_of
 
 EXAMPLES = ROOT / "examples"
 SOURCE, DR = "us-east-2", "us-west-2"
@@ -30,9 +29,6 @@ def program_env(server_account: FsxAccount, monkeypatch: pytest.MonkeyPatch) -> 
     yield
     aws.clear_cache()
 
-
-def copies_of(account: FsxAccount, source: str) -> list[dict[str, Any]]:
-    return [b for b in account.backups() if b["SourceBackupId"] == source]
 
 
 @pytest.mark.parametrize("example", ["cross-region-dr", "ci"], indirect=True)

@@ -5,14 +5,13 @@ import os
 import signal
 import time
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from pulumi import automation as auto
 
 from tests.cli import programs
 from tests.cli.realengine import Background, Program, RealStack, cli_children
-from tests.support import FsxAccount
+from tests.support import FsxAccount, copies_of
 
 SOURCE, DR = "us-east-2", "us-west-2"
 PENDING_WARNING = "pending operations from previous deployment"
@@ -25,9 +24,6 @@ def eventually(condition: Callable[[], bool], timeout: float = 60.0) -> None:
         assert time.monotonic() < deadline, "condition not reached in time"
         time.sleep(0.05)
 
-
-def copies_of(account: FsxAccount, source: str) -> list[dict[str, Any]]:
-    return [b for b in account.backups() if b["SourceBackupId"] == source]
 
 
 def one_copy(real_stack: RealStack, server_account: FsxAccount) -> tuple[str, Program]:

@@ -1,6 +1,5 @@
 """A copy's whole life through the real engine, checked against what exists in the emulator after each command."""
 
-from typing import Any
 
 import pytest
 from pulumi import automation as auto
@@ -8,14 +7,11 @@ from pulumi import automation as auto
 from tests.cli import programs
 from tests.cli.grpclog import provider_calls
 from tests.cli.realengine import RealStack
-from tests.support import FsxAccount
+from tests.support import FsxAccount, copies_of
 
 SOURCE, DR = "us-east-2", "us-west-2"
 CLAIM = "pulumi-fsx-backup-copy:claim"
 
-
-def copies_of(account: FsxAccount, source: str) -> list[dict[str, Any]]:
-    return [b for b in account.backups() if b["SourceBackupId"] == source]
 
 
 def test_basic_up_preview_drift_update_replace_destroy(real_stack: RealStack, server_account: FsxAccount) -> None:

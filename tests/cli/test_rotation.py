@@ -10,11 +10,16 @@ from pulumi import automation as auto
 
 from fsx_backup_copy_provider import aws
 from tests.cli.realengine import RealStack
+from tests.engine.test_rotation_successor import (
+    FAILING,
+    HEALTHY,
+    KEEP,
+    ROTATION_TAG,
+    SOURCE,
+    available,
+    new_night,
+)
 from tests.support import ROOT, FsxAccount
-
-SOURCE, FAILING, HEALTHY = "us-east-2", "us-west-2", "us-east-1"
-KEEP, RETENTION = 2, 3
-ROTATION_TAG = "pulumi-fsx-rotation:name"
 
 
 @pytest.fixture
@@ -26,27 +31,6 @@ def rotation(real_stack: RealStack, server_account: FsxAccount, monkeypatch: pyt
     real_stack.project_dir = ROOT / "examples" / "scheduled-dr"
     yield real_stack
     aws.clear_cache()
-
-
-def new_night(account: FsxAccount, file_system_id: str) -> str:
-    """The source's nightly backup; those beyond the newest RETENTION expire."""
-    fsx = account.client(SOURCE)
-    backup_id = str(fsx.create_backup(FileSystemId=file_system_id)["Backup"]["BackupId"])
-    account.wait_available(SOURCE, backup_id)
-    backups = fsx.describe_backups(Filters=[{"Name": "file-system-id", "Values": [file_system_id]}])["Backups"]
-    own = [b for b in backups if not b.get("SourceBackupId")]
-    for expired in sorted(own, key=lambda b: b["CreationTime"], reverse=True)[RETENTION:]:
-        fsx.delete_backup(BackupId=expired["BackupId"])
-    return backup_id
-
-
-def available(account: FsxAccount, region: str) -> dict[str, str]:
-    """Source backup id -> copy id of the rotation's AVAILABLE copies in ``region``."""
-    return {
-        b["SourceBackupId"]: b["BackupId"]
-        for b in account.backups()
-        if b["Region"] == region and ROTATION_TAG in b["Tags"] and b["Lifecycle"] == "AVAILABLE"
-    }
 
 
 def test_a_failing_region_keeps_its_copies_under_continue_on_error(

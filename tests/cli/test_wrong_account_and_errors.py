@@ -6,22 +6,10 @@ from pulumi import automation as auto
 
 from tests.cli import programs
 from tests.cli.realengine import RealStack
+from tests.engine.test_data_safety_requests import OTHER_ACCOUNT, other_account_credentials
 from tests.support import ACCOUNT_ID, FsxAccount
 
 SOURCE, DR = "us-east-2", "us-west-2"
-OTHER_ACCOUNT = "210987654321"
-
-
-def other_account_credentials(account: FsxAccount) -> dict[str, str]:
-    """Credentials for another account, as moto's STS hands them out (its FSx then serves that account)."""
-    sts = account.client(DR, "sts")
-    role = f"arn:aws:iam::{OTHER_ACCOUNT}:role/dr-restore"
-    credentials = sts.assume_role(RoleArn=role, RoleSessionName="wrong-account")["Credentials"]
-    return {
-        "AWS_ACCESS_KEY_ID": credentials["AccessKeyId"],
-        "AWS_SECRET_ACCESS_KEY": credentials["SecretAccessKey"],
-        "AWS_SESSION_TOKEN": credentials["SessionToken"],
-    }
 
 
 def test_a_refresh_with_another_accounts_credentials_keeps_the_copy(
