@@ -19,6 +19,8 @@ ARGUMENTS = ("source_backup_id", "source_region", "region", "kms_key_id", "copy_
 class FloorProvider(ResourceProvider):
     """check/diff/create/update/delete answer at once; the id is the resource's name."""
 
+    serialize_as_secret_always = False  # as BackupCopyProvider: the pickled reference is stored in plain text
+
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         return CheckResult(news, [])
 

@@ -324,12 +324,12 @@ def fan_out(bench: Bench, regions: int, copies: int, parallel: int | None, with_
 
 
 def fan_outs(bench: Bench) -> dict[str, Any]:
-    """Every shape at the default parallelism; --parallel 4 and the floor at N = 10R only (the section's budget)."""
+    """Every shape at the default parallelism; --parallel 4 and the floor for one shape each (the section's budget)."""
     fan: dict[str, Any] = {}
     for r in (1, 2, 3):
         for n in (5 * r, 10 * r):
-            fan[f"R={r}, N={n}"] = fan_out(bench, r, n, None, with_floor=n == 10 * r)
-        fan[f"R={r}, N={10 * r}, parallel 4"] = fan_out(bench, r, 10 * r, 4, with_floor=False)
+            fan[f"R={r}, N={n}"] = fan_out(bench, r, n, None, with_floor=(r, n) == (3, 30))
+    fan["R=2, N=20, parallel 4"] = fan_out(bench, 2, 20, 4, with_floor=False)
     defaults = [row for row in fan.values() if row["parallel"] == "default"]
     fan["goal_met"] = all(row["ratio"] <= FAN_OUT_GOAL for row in defaults)
     return fan
@@ -350,9 +350,10 @@ def under_load(bench: Bench) -> dict[str, Any]:
         timed: dict[str, float] = {}
         for kind, stack in others.items():
             timed[f"preview {kind}"] = bench.measured(partial(stack.preview, expect_no_changes=True))["wall_s"]
-            rev = str(next(revision))
-            program = fleet(kind, 1, source, prefix="other", tags={"other-000": {"rev": rev}})
-            timed[f"tag change {kind}"] = bench.measured(partial(stack.up, program))["wall_s"]
+            if kind == "ours":  # the floor's preview alone shows what the load costs any command on this machine
+                rev = str(next(revision))
+                program = fleet(kind, 1, source, prefix="other", tags={"other-000": {"rev": rev}})
+                timed[f"tag change {kind}"] = bench.measured(partial(stack.up, program))["wall_s"]
         return timed
 
     result: dict[str, Any] = {"idle": short_commands()}
