@@ -1,5 +1,5 @@
 """What the engine keeps: goals the program registers, the state it records, what one operation did, and how it
-carries secrets for a provider that cannot take them (sdk/go/common/resource/plugin/provider_plugin.go)."""
+carries secrets for a provider that cannot take them (pkg/resource/plugin/provider_plugin.go)."""
 
 import copy
 from collections.abc import Iterable
