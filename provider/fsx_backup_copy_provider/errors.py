@@ -111,13 +111,9 @@ class _Defaulting(dict[str, Any]):
         return f"<{key}>"
 
 
-@contextmanager
-def reported(hidden: tuple[str, ...]) -> Iterator[None]:
+def cleaned(error: BackupCopyError, hidden: tuple[str, ...]) -> BackupCopyError:
     """An operation's expected failure as the engine shows it: no traceback, and no hidden value (secrets.py)."""
-    try:
-        yield
-    except BackupCopyError as error:
-        raise BackupCopyError(redact(str(error), hidden)) from None
+    return BackupCopyError(redact(str(error), hidden)).with_traceback(None)
 
 
 @contextmanager

@@ -30,7 +30,7 @@ from .context import PROCESS_CONTEXT, Context
 from .create import create_copy
 from .delete import delete_copy
 from .diff import diff_inputs
-from .errors import reported
+from .errors import BackupCopyError, cleaned
 from .host_workers import widen_host_workers
 from .keys import resolve_key
 from .read import read_copy
@@ -91,24 +91,32 @@ class BackupCopyProvider(ResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = CopyInputs.from_props(props)
         adopt_id = props.get("adoptBackupId")
-        with reported(inputs.hidden):
+        try:
             if adopt_id:
                 return adopt_copy(self.context, self._fsx, self._resolve_key, inputs, adopt_id)
             return create_copy(self.context, self._fsx, self._resolve_key, inputs)
+        except BackupCopyError as error:
+            raise cleaned(error, inputs.hidden) from None
 
     # ------------------------------------------------------------------ read / update / delete
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         stored = StoredState.from_props(id_, props, self._default_region())
-        with reported(stored.hidden):
+        try:
             return read_copy(self._client, id_, props, stored)
+        except BackupCopyError as error:
+            raise cleaned(error, stored.hidden) from None
 
     def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
         inputs = CopyInputs.from_props(_news)
         stored = StoredState.from_props(_id, _olds, inputs.region)
-        with reported(inputs.hidden):
+        try:
             return update_copy(self._client, _id, _olds, inputs, stored)
+        except BackupCopyError as error:
+            raise cleaned(error, inputs.hidden) from None
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         stored = StoredState.from_props(_id, _props, self._default_region())
-        with reported(stored.hidden):
+        try:
             delete_copy(self.context, self._client, _id, stored)
+        except BackupCopyError as error:
+            raise cleaned(error, stored.hidden) from None

@@ -1,8 +1,9 @@
 """Which input values may never appear in a log line, warning, error or check failure, and how text is cleaned.
 
-A KMS key reference and tag values are never shown, secret or not (the CLI masks only values from secret config,
-not ``Output.secret(...)`` or values from other resources). Any other input the SDK reports as secret (its
-``secretInputs`` input, from ``Output.is_secret``) is hidden too. Messages name the property instead.
+A KMS key reference is never shown, secret or not (the CLI masks only values from secret config, not
+``Output.secret(...)`` or values from other resources), and no message quotes a tag value. Any input the SDK reports
+as secret (its ``secretInputs`` input, from ``Output.is_secret``; tags when any value is secret) is taken out of
+every message too, AWS's own included. Messages name the property instead.
 """
 
 import re
@@ -12,7 +13,7 @@ from typing import Any
 from .validation import KEY_ID
 
 SECRET_INPUTS = "secretInputs"
-ALWAYS_HIDDEN = ("kmsKeyId", "tags")
+ALWAYS_HIDDEN = ("kmsKeyId",)
 
 
 def secret_names(props: Mapping[str, Any]) -> frozenset[str]:
