@@ -6,6 +6,7 @@
 from collections.abc import Iterator
 from pathlib import Path
 
+import pulumi.runtime
 import pytest
 
 from tests.cli.realengine import REQUIRE_VARIABLE, RealStack, cli_version, find_cli, required
@@ -42,3 +43,13 @@ def real_stack(real_cli: Path, server_account: FsxAccount, tmp_path: Path) -> It
     stack.extra_env["PULUMI_DEBUG_GRPC"] = str(tmp_path / "grpc.log")
     yield stack
     stack.end_leftover_processes()
+    forget_the_engine()
+
+
+def forget_the_engine() -> None:
+    """An inline program leaves the SDK's process-wide settings pointing at its engine, which has gone; code that
+    runs later in this process (the provider's tests log through pulumi.log) would try to reach it. Back to the
+    settings a process starts with."""
+    pulumi.runtime.reset_options(
+        project="project", stack="stack", root_directory="root_directory", organization="organization"
+    )
