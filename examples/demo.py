@@ -113,8 +113,9 @@ def rotation_days(account: FsxAccount, up: Callable[[int, str], None]) -> None:
     )["FileSystem"]["FileSystemId"]
     account.controls.set_pace(seconds=1.0)
     say(
-        f"  file system {file_system} in {scenarios.SOURCE_REGION}; keep {ROTATION_KEEP} copies (and the one before, until its successor is seen AVAILABLE) in each of "
-        f"{', '.join(ROTATION_REGIONS)}; the source keeps its backups {SOURCE_RETENTION} days"
+        f"  file system {file_system} in {scenarios.SOURCE_REGION}; keep {ROTATION_KEEP} copies in each of "
+        f"{', '.join(ROTATION_REGIONS)} (and the one before, until its successor is seen AVAILABLE); the source "
+        f"keeps its backups {SOURCE_RETENTION} days"
     )
     for day in range(1, ROTATION_DAYS + 1):
         backup = fsx.create_backup(FileSystemId=file_system)["Backup"]["BackupId"]
