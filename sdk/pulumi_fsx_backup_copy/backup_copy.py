@@ -16,6 +16,7 @@ from fsx_backup_copy_provider import BackupCopyProvider
 from fsx_backup_copy_provider.check import check_values, missing_required
 from fsx_backup_copy_provider.schema import INPUTS, OUTPUTS, PYTHON_TO_WIRE, WIRE_TO_PYTHON
 from fsx_backup_copy_provider.unknowns import WIRE_UNKNOWN, is_unknown
+from fsx_backup_copy_provider.validation import check_backup_id
 
 
 class BackupCopyArgs:
@@ -168,6 +169,7 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
             resource_args = args_given
         else:
             opts = kwargs.pop("opts", None) or (args[0] if args else None)
+            _refuse_wire_names(resource_name, kwargs)
             resource_args = BackupCopyArgs(**kwargs)
         if opts is not None and not isinstance(opts, pulumi.ResourceOptions):
             raise TypeError("BackupCopy: opts must be a pulumi.ResourceOptions")
@@ -190,6 +192,9 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
         opts: pulumi.ResourceOptions | None = None,
     ) -> "BackupCopy":
         """Read an existing copy by backup id (and Region, else the stack's aws:region) without managing it."""
+        plain_id = _plain(id)
+        if not is_unknown(plain_id) and (problem := check_backup_id(plain_id)):
+            raise BackupCopyArgsError(resource_name, [("id", f"BackupCopy.get id: {problem}")])
         props: dict[str, Any] = {output.python_name: None for output in OUTPUTS}
         props["region"] = region
         resource = BackupCopy.__new__(BackupCopy)
@@ -207,6 +212,14 @@ class BackupCopy(pulumi.dynamic.Resource, module="fsx", name="BackupCopy"):
 
     def translate_input_property(self, prop: str) -> str:
         return PYTHON_TO_WIRE.get(prop, prop)
+
+
+def _refuse_wire_names(resource_name: str, keywords: Mapping[str, Any]) -> None:
+    """A camelCase keyword (the wire name, as in Pulumi.yaml or the state) gets its Python name in the error."""
+    wire = {k: WIRE_TO_PYTHON[k] for k in keywords if k in WIRE_TO_PYTHON and WIRE_TO_PYTHON[k] != k}
+    if wire:
+        hints = ", ".join(f"{k}= -> {v}=" for k, v in sorted(wire.items()))
+        raise TypeError(f"BackupCopy '{resource_name}': Python arguments are snake_case: {hints}")
 
 
 def _documented(doc: str | None, heading: str, entries: list[tuple[str, str]]) -> str:

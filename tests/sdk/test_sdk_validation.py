@@ -136,3 +136,16 @@ def test_a_dict_instead_of_args_says_what_to_pass(mocks: Mocks, shape: str) -> N
     message = str(raised.value)
     assert "BackupCopyArgs(source_backup_id=" in message and "keyword arguments" in message
     assert "missing 1 required keyword-only argument" not in message
+
+
+def test_a_camel_case_keyword_names_its_snake_case_argument() -> None:
+    pulumi.runtime.set_mocks(Mocks(), project="dr", stack="test")
+    with pytest.raises(TypeError, match=r"snake_case: sourceBackupId= -> source_backup_id="):
+        wire_names: dict[str, Any] = {"sourceBackupId": "backup-0a3364eded1014b28"}
+        BackupCopy("copy", **wire_names)
+
+
+def test_get_checks_the_ids_form_before_anything_is_read() -> None:
+    pulumi.runtime.set_mocks(Mocks(), project="dr", stack="test")
+    with pytest.raises(BackupCopyArgsError, match=r"'copy-1' is not an FSx backup id"):
+        BackupCopy.get("x", "copy-1")
