@@ -71,3 +71,15 @@ def account(request: pytest.FixtureRequest) -> FsxAccount:
     """The same scenario in-process (moto's mock_aws) and over HTTP against a separate fsx-emulator process."""
     fixture: FsxAccount = request.getfixturevalue(f"{request.param}_account")
     return fixture
+
+
+@pytest.fixture
+def program_env(server_account: FsxAccount, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A program's own look-ups (a rotation's, run in this process) go to the emulator process too."""
+    from fsx_backup_copy_provider import aws
+
+    assert server_account.endpoint_url
+    monkeypatch.setenv("AWS_ENDPOINT_URL", server_account.endpoint_url)
+    aws.clear_cache()
+    yield
+    aws.clear_cache()

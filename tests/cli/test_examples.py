@@ -1,11 +1,9 @@
 """Every example project, run as it stands (its Pulumi.yaml, its stack file, its __main__.py) by the real engine as
 an inline program (the CLI built from Go modules has no Python language host), checked against the emulator."""
 
-from collections.abc import Iterator
 
 import pytest
 
-from fsx_backup_copy_provider import aws
 from tests.cli.realengine import RealStack
 from tests.support import ROOT, FsxAccount, copies_of
 
@@ -20,14 +18,6 @@ def example(real_stack: RealStack, request: pytest.FixtureRequest) -> RealStack:
     return real_stack
 
 
-@pytest.fixture
-def program_env(server_account: FsxAccount, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """An inline program runs in this process: its program-time look-ups (a rotation's) go to the emulator too."""
-    assert server_account.endpoint_url
-    monkeypatch.setenv("AWS_ENDPOINT_URL", server_account.endpoint_url)
-    aws.clear_cache()
-    yield
-    aws.clear_cache()
 
 
 

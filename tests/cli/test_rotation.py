@@ -3,12 +3,10 @@
 Region still keeps every AVAILABLE copy it had, while the healthy Region rotates as usual."""
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from pulumi import automation as auto
 
-from fsx_backup_copy_provider import aws
 from tests.cli.realengine import RealStack
 from tests.engine.test_rotation_successor import (
     FAILING,
@@ -23,14 +21,10 @@ from tests.support import ROOT, FsxAccount
 
 
 @pytest.fixture
-def rotation(real_stack: RealStack, server_account: FsxAccount, monkeypatch: pytest.MonkeyPatch) -> Iterator[RealStack]:
+def rotation(real_stack: RealStack, program_env: None) -> RealStack:
     """examples/scheduled-dr as it stands; its program-time look-ups (in this process) go to the emulator."""
-    assert server_account.endpoint_url
-    monkeypatch.setenv("AWS_ENDPOINT_URL", server_account.endpoint_url)
-    aws.clear_cache()
     real_stack.project_dir = ROOT / "examples" / "scheduled-dr"
-    yield real_stack
-    aws.clear_cache()
+    return real_stack
 
 
 def test_a_failing_region_keeps_its_copies_under_continue_on_error(

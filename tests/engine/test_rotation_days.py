@@ -3,12 +3,10 @@ and drops those older than its retention (3), then `pulumi up` runs (a preview d
 a fresh host). DR retention (keep=7) is longer than the source's, so the copies outlive their sources. A copy leaves
 one run after its successor is seen AVAILABLE, so after each up a Region holds the newest 7 and the one before."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from fsx_backup_copy_provider import aws
 from tests.engine import scenarios
 from tests.engine.harness import Engine, Goal, goals_from_program, host_env
 from tests.support import ROOT, FsxAccount
@@ -20,14 +18,6 @@ KEEP, RETENTION, DAYS = 7, 3, 10
 ROTATION_TAG = "pulumi-fsx-rotation:name"
 
 
-@pytest.fixture
-def program_env(server_account: FsxAccount, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The program's look-ups (find the source's backups and the rotation's copies) go to the emulator too."""
-    assert server_account.endpoint_url
-    monkeypatch.setenv("AWS_ENDPOINT_URL", server_account.endpoint_url)
-    aws.clear_cache()
-    yield
-    aws.clear_cache()
 
 
 def new_file_system(account: FsxAccount) -> str:

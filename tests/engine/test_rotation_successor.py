@@ -8,12 +8,10 @@ program declares protects a copy. Here one Region's key is disabled, so every co
 """
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from fsx_backup_copy_provider import aws
 from tests.engine import scenarios
 from tests.engine.harness import Engine, Goal, Outcome, goals_from_program, host_env
 from tests.engine.steps import Steps
@@ -48,14 +46,6 @@ def up_continue_on_error(engine: Engine, goals: list[Goal]) -> Outcome:
     return steps.outcome
 
 
-@pytest.fixture
-def program_env(server_account: FsxAccount, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The program's look-ups go to the emulator too (an fsx-emulator on this machine, so allowed under mocks)."""
-    assert server_account.endpoint_url
-    monkeypatch.setenv("AWS_ENDPOINT_URL", server_account.endpoint_url)
-    aws.clear_cache()
-    yield
-    aws.clear_cache()
 
 
 def new_night(account: FsxAccount, file_system_id: str) -> str:
