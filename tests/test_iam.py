@@ -67,17 +67,17 @@ class Recorder:
         return "*"
 
 
-@pytest.fixture
-def recorder(inprocess_account: FsxAccount) -> Iterator[Recorder]:
+def recording_in(account: FsxAccount, regions: tuple[str, ...]) -> Iterator[Recorder]:
+    """A Recorder on a virtual clock (copies take minutes of virtual time, milliseconds of real time). The provider
+    gets its clients from its cache (aws.py): hook the very clients it will use, in each of ``regions``."""
     from fsx_emulator import control
 
     clock = VirtualClock()
-    control.use_clock(clock.now)  # copies take minutes of virtual time, milliseconds of real time
-    recording = Recorder(inprocess_account, Context(clock=clock))
+    control.use_clock(clock.now)
+    recording = Recorder(account, Context(clock=clock))
     aws.clear_cache()
-    # The provider gets its clients from its cache (aws.py): hook the very clients it will use, in both Regions.
     for service in ("fsx", "kms"):
-        for region in (SRC, DST):
+        for region in regions:
             client = aws.client(service, region, None)
             prefix = client.meta.service_model.signing_name
 
@@ -87,6 +87,12 @@ def recorder(inprocess_account: FsxAccount) -> Iterator[Recorder]:
             client.meta.events.register("before-parameter-build.*.*", handler)
     yield recording
     aws.clear_cache()
+
+
+@pytest.fixture
+def recorder(inprocess_account: FsxAccount) -> Iterator[Recorder]:
+
+    yield from recording_in(inprocess_account, (SRC, DST))
 
 
 def _lifecycle(recorder: Recorder) -> dict[str, str]:
@@ -254,23 +260,8 @@ COPY_TYPE = "pulumi-python:dynamic/fsx:BackupCopy"
 @pytest.fixture
 def rotation_recorder(inprocess_account: FsxAccount) -> Iterator[Recorder]:
     """As ``recorder``, in the source Region and both DR Regions: the look-ups use the same cached clients."""
-    from fsx_emulator import control
 
-    clock = VirtualClock()
-    control.use_clock(clock.now)
-    recording = Recorder(inprocess_account, Context(clock=clock))
-    aws.clear_cache()
-    for service in ("fsx", "kms"):
-        for region in (SRC, DR1, DR2):
-            client = aws.client(service, region, None)
-            prefix = client.meta.service_model.signing_name
-
-            def handler(prefix: str = prefix, region: str = region, **kwargs: Any) -> None:
-                recording.record(prefix, region, **kwargs)
-
-            client.meta.events.register("before-parameter-build.*.*", handler)
-    yield recording
-    aws.clear_cache()
+    yield from recording_in(inprocess_account, (SRC, DR1, DR2))
 
 
 class Declared(pulumi.runtime.Mocks):
