@@ -4,19 +4,27 @@ Retries use botocore's standard retry mode (throttling, 5xx, dropped connections
 default 3 because a create may run for hours. Clients are never held by the provider object (they do not pickle).
 """
 
+import functools
 import os
 import threading
 from typing import Any
 
-import boto3
-from botocore.config import Config
+# boto3 and botocore.config are imported on the first client, not with this module: the dynamic host imports the
+# provider for every command, and a preview, whose check and diff make no AWS call, would otherwise spend about a
+# fifth of a second of each host's start importing them (s3transfer, urllib3, botocore's endpoint machinery).
 
-RETRY_CONFIG = Config(
-    retries={"mode": "standard", "total_max_attempts": 8},
-    connect_timeout=10,
-    read_timeout=60,
-    user_agent_extra="pulumi-fsx-backup-copy",
-)
+
+@functools.cache
+def retry_config() -> Any:
+    from botocore.config import Config
+
+    return Config(
+        retries={"mode": "standard", "total_max_attempts": 8},
+        connect_timeout=10,
+        read_timeout=60,
+        user_agent_extra="pulumi-fsx-backup-copy",
+    )
+
 
 _clients: dict[tuple[str, str, str | None, str | None], Any] = {}
 _lock = threading.Lock()
@@ -35,8 +43,10 @@ def client(service: str, region: str, profile: str | None) -> Any:
     with _lock:  # boto3 sessions are not thread-safe while creating clients
         cached = _clients.get(key)
         if cached is None:
+            import boto3.session
+
             session = boto3.session.Session(profile_name=profile) if profile else boto3.session.Session()
-            cached = session.client(service, region_name=region, config=RETRY_CONFIG)
+            cached = session.client(service, region_name=region, config=retry_config())
             _clients[key] = cached
         return cached
 

@@ -52,9 +52,13 @@ class BackupCopyProvider(ResourceProvider):
     def context(self) -> Context:
         return getattr(self, "_context", None) or PROCESS_CONTEXT
 
-    def __getstate__(self) -> dict[str, Any]:
+    def __getstate__(self) -> dict[str, Any] | None:
         # The SDK pickles the provider into __provider: a context (locks, clients' batching) never goes along.
-        return {k: v for k, v in self.__dict__.items() if k != "_context"}
+        # Nothing else is set in a program, so the state is None, not {}: pickling an empty dict goes through
+        # pickle's _batch_setitems, which the SDK's serialize_provider (3.272) wraps once more on every call without
+        # unwrapping, so each resource's pickling took longer than the last and about 985 resources in one program
+        # failed with RecursionError. With no state, nothing goes through it, and the reference pickles the same.
+        return {k: v for k, v in self.__dict__.items() if k != "_context"} or None
 
     def configure(self, req: ConfigureRequest) -> None:
         self._config_region = req.config.get("aws:region")

@@ -6,7 +6,7 @@ attributes, and a static ``get``.
 """
 
 import inspect
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from typing import Any, overload
 
 import pulumi
@@ -88,14 +88,36 @@ def _timeouts(opts: pulumi.ResourceOptions | None) -> dict[str, str] | None:
     return {name: value for name, value in given.items() if value} or None
 
 
-async def _secret_inputs(props: Mapping[str, Any]) -> list[str]:
+def _secret_inputs(props: Mapping[str, Any]) -> list[str] | Awaitable[list[str]]:
     """The wire names of the arguments that are secrets (a secret anywhere inside counts), so the provider can keep
-    their values out of every message: with acceptSecrets=false the dynamic host gets them as plain values."""
-    found = []
-    for name, value in props.items():
-        if name in PYTHON_TO_WIRE and value is not None and await pulumi.Output.from_input(value).is_secret():
-            found.append(PYTHON_TO_WIRE[name])
-    return sorted(found)
+    their values out of every message: with acceptSecrets=false the dynamic host gets them as plain values.
+
+    Only an Output or an awaitable can be a secret. When every argument is a plain value the answer is known at
+    once, and no Output is made: each Output is a task the SDK waits on, one by one, as the program ends, so a
+    fleet of plain-valued copies would otherwise pay for seven more per resource.
+    """
+    pending = {name: value for name, value in props.items() if name in PYTHON_TO_WIRE and _holds_pending(value)}
+    if not pending:
+        return []
+
+    async def secret_names() -> list[str]:
+        found = [
+            PYTHON_TO_WIRE[name] for name, value in pending.items() if await pulumi.Output.from_input(value).is_secret()
+        ]
+        return sorted(found)
+
+    return secret_names()
+
+
+def _holds_pending(value: Any) -> bool:
+    """An Output or an awaitable, or a mapping or list with one inside: a value that may turn out secret."""
+    if isinstance(value, pulumi.Output) or inspect.isawaitable(value):
+        return True
+    if isinstance(value, Mapping):
+        return any(_holds_pending(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_pending(item) for item in value)
+    return False
 
 
 def _identity(resource_name: str, opts: pulumi.ResourceOptions | None) -> str:

@@ -160,3 +160,22 @@ def test_same_name_under_different_parents_has_different_identities(mocks: Recor
         assert sorted(identities) == [f"{scope}::paris/copy", f"{scope}::tokyo/copy"]
 
     return pulumi.Output.all(*(c.urn for c in copies)).apply(check)
+
+
+@pulumi.runtime.test
+def test_secret_inputs_name_every_secret_argument_and_plain_values_none(mocks: RecordingMocks) -> Any:
+    source = "backup-0a3364eded1014b28"
+    plain = BackupCopy("plain", source_backup_id=source, kms_key_id="alias/dr", tags={"team": "storage"})
+    known = BackupCopy("known", source_backup_id=pulumi.Output.from_input(source), kms_key_id="alias/dr")
+    secret = BackupCopy(
+        "secret",
+        source_backup_id=source,
+        kms_key_id=pulumi.Output.secret("alias/dr"),
+        tags={"team": "storage", "ticket": pulumi.Output.secret("CHG-1")},  # one secret value inside a plain dict
+    )
+
+    def check(_: Any) -> None:
+        by_name = {r.name: r.inputs["secretInputs"] for r in mocks.resources}
+        assert by_name == {"plain": [], "known": [], "secret": ["kmsKeyId", "tags"]}
+
+    return pulumi.Output.all(plain.urn, known.urn, secret.urn).apply(check)
