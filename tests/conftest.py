@@ -8,6 +8,7 @@ from tests.support import (
     EmulatorProcess,
     FsxAccount,
     in_process_account,
+    restore_interrupt,
     start_emulator,
     take_emulator_responses,
     wire_problems,
@@ -17,6 +18,7 @@ from tests.support import (
 os.environ.update(FAKE_ENV)
 for _name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_FSX"):
     os.environ.pop(_name, None)
+restore_interrupt()  # so hosts the harness stops exit at once, however the suite was started
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
 """Shared test helpers: an FSx "account" (in-process moto or a separate fsx-emulator process) with sources to copy."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -102,6 +103,17 @@ class FsxAccount:
     def backups(self) -> list[dict[str, Any]]:
         backups: list[dict[str, Any]] = self.controls.inspect()["backups"]
         return backups
+
+
+def restore_interrupt() -> None:
+    """Put back Python's SIGINT handler when this process was started with SIGINT ignored.
+
+    A shell starts a background job (``make bench &``, ``nohup``) with SIGINT ignored, and an ignored signal stays
+    ignored in every child. The harness stops each dynamic host as the engine closes a plugin (SIGINT, 5 s, then
+    SIGKILL: pkg/resource/plugin/plugin.go, the kill function in ExecPlugin), so every stop would wait out the 5 s.
+    """
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def copies_of(account: FsxAccount, source_backup_id: str) -> list[dict[str, Any]]:
