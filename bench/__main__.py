@@ -28,7 +28,7 @@ WHOLE_BENCH_GOAL_S = 360  # the whole of `make bench` on the 2-core machine
 
 
 def main() -> int:
-    restore_interrupt()  # `make bench &` would otherwise add the engine's 5 s grace period to every host's stop
+    restore_interrupt()  # `make bench &` in a script would otherwise add a 5 s grace period to every host's stop
     started = time.monotonic()
     results: dict[str, Any] = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count()}}
     sections: dict[str, float] = {}

@@ -108,9 +108,10 @@ class FsxAccount:
 def restore_interrupt() -> None:
     """Put back Python's SIGINT handler when this process was started with SIGINT ignored.
 
-    A shell starts a background job (``make bench &``, ``nohup``) with SIGINT ignored, and an ignored signal stays
-    ignored in every child. The harness stops each dynamic host as the engine closes a plugin (SIGINT, 5 s, then
-    SIGKILL: pkg/resource/plugin/plugin.go, the kill function in ExecPlugin), so every stop would wait out the 5 s.
+    A shell without job control (a script, a CI step) starts a background job such as ``make bench &`` with SIGINT
+    ignored (POSIX, for asynchronous lists), and an ignored signal stays ignored in every child. The harness stops
+    each dynamic host as the engine closes a plugin (SIGINT, 5 s, then SIGKILL: pkg/resource/plugin/plugin.go, the
+    kill function in ExecPlugin), so every stop would wait out the 5 s.
     """
     if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)
