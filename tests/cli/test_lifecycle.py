@@ -1,17 +1,18 @@
 """A copy's whole life through the real engine, checked against what exists in the emulator after each command."""
 
-
 import pytest
 from pulumi import automation as auto
+from pulumi.dynamic.dynamic import serialize_provider
 
+from fsx_backup_copy_provider import BackupCopyProvider
 from tests.cli import programs
 from tests.cli.grpclog import provider_calls
-from tests.cli.realengine import RealStack
+from tests.cli.realengine import TYPE, RealStack
 from tests.support import FsxAccount, copies_of
 
 SOURCE, DR = "us-east-2", "us-west-2"
 CLAIM = "pulumi-fsx-backup-copy:claim"
-
+MUTATING = ("Create", "Update", "Delete")
 
 
 def test_basic_up_preview_drift_update_replace_destroy(real_stack: RealStack, server_account: FsxAccount) -> None:
@@ -70,3 +71,29 @@ def test_get_reads_an_existing_copy_and_names_a_missing_one(real_stack: RealStac
         real_stack.up(programs.getter("missing", missing, DR))
     assert missing in str(failed.value) and DR in str(failed.value)
     assert [b["BackupId"] for b in copies_of(server_account, source)] == [copy["BackupId"]]
+
+
+def test_a_stack_deployed_by_0_2_0_sees_no_change_from_the_new_provider_form(
+    real_stack: RealStack, server_account: FsxAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """0.2.1 pickles the provider with no state; 0.2.0 stored an empty dict after the reference (docs/upgrading.md)."""
+    source = server_account.source_backup(SOURCE)
+    real_stack.set_config({"aws:region": DR})
+    program = programs.copies(programs.Copy("dr-copy", {"source_backup_id": source, "source_region": SOURCE}))
+    with monkeypatch.context() as patched:  # the inline program pickles in this process: as 0.2.0 did
+        patched.setattr(BackupCopyProvider, "__getstate__", lambda self: {})
+        real_stack.up(program)
+        old_form = serialize_provider(BackupCopyProvider())
+    [copy] = copies_of(server_account, source)
+    [stored] = [r for r in real_stack.export()["deployment"]["resources"] if r["type"] == TYPE]
+    assert stored["inputs"]["__provider"] == old_form
+
+    mark = len(provider_calls(real_stack.root / "grpc.log"))
+    real_stack.preview(expect_no_changes=True)
+    upgraded = real_stack.up()
+    assert not {op: n for op, n in (upgraded.summary.resource_changes or {}).items() if op != "same"}
+    assert not [c for c in provider_calls(real_stack.root / "grpc.log")[mark:] if c.method in MUTATING]
+    [same] = copies_of(server_account, source)
+    assert same["BackupId"] == copy["BackupId"]
+    [stored] = [r for r in real_stack.export()["deployment"]["resources"] if r["type"] == TYPE]
+    assert stored["inputs"]["__provider"] == serialize_provider(BackupCopyProvider()) != old_form
