@@ -15,7 +15,7 @@ import pulumi.dynamic
 from fsx_backup_copy_provider import BackupCopyProvider
 from fsx_backup_copy_provider.check import check_values, missing_required
 from fsx_backup_copy_provider.schema import INPUTS, OUTPUTS, PYTHON_TO_WIRE, WIRE_TO_PYTHON
-from fsx_backup_copy_provider.unknowns import WIRE_UNKNOWN, is_unknown
+from fsx_backup_copy_provider.unknowns import WIRE_UNKNOWN, contains_unknown, is_unknown
 from fsx_backup_copy_provider.validation import check_backup_id
 
 
@@ -96,7 +96,7 @@ def _secret_inputs(props: Mapping[str, Any]) -> list[str] | Awaitable[list[str]]
     once, and no Output is made: each Output is a task the SDK waits on, one by one, as the program ends, so a
     fleet of plain-valued copies would otherwise pay for seven more per resource.
     """
-    pending = {name: value for name, value in props.items() if name in PYTHON_TO_WIRE and _holds_pending(value)}
+    pending = {name: v for name, v in props.items() if name in PYTHON_TO_WIRE and contains_unknown(_plain(v))}
     if not pending:
         return []
 
@@ -107,17 +107,6 @@ def _secret_inputs(props: Mapping[str, Any]) -> list[str] | Awaitable[list[str]]
         return sorted(found)
 
     return secret_names()
-
-
-def _holds_pending(value: Any) -> bool:
-    """An Output or an awaitable, or a mapping or list with one inside: a value that may turn out secret."""
-    if isinstance(value, pulumi.Output) or inspect.isawaitable(value):
-        return True
-    if isinstance(value, Mapping):
-        return any(_holds_pending(item) for item in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(_holds_pending(item) for item in value)
-    return False
 
 
 def _identity(resource_name: str, opts: pulumi.ResourceOptions | None) -> str:
